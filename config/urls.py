@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+from coproduce.accounts.admin_site import site as admin_site
+
+urlpatterns = [
+    path("", include("coproduce.core.urls")),
+    path("accounts/", include("coproduce.accounts.urls")),
+    path("", include("coproduce.patients.urls")),
+    path("", include("coproduce.access.urls")),
+    path("", include("coproduce.observations.urls")),
+    path("", include("coproduce.network.urls")),
+    path("admin/", admin_site.urls),
+]

@@ -1,0 +1,1 @@
+"""Coproduce: a platform for coproduced healthcare."""

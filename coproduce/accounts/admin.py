@@ -1,0 +1,57 @@
+"""Registrations on the audited admin site (see admin_site.py)."""
+
+from coproduce.accounts.admin_site import AuditedModelAdmin, site
+from coproduce.accounts.models import User
+from coproduce.core.models import AuditEvent
+from coproduce.network.models import Network, Region, Unit, UnitMembership
+from coproduce.programmes.models import Programme
+
+
+@site.register(User)
+class UserAdmin(AuditedModelAdmin):
+    list_display = ["username", "role", "profession", "is_active", "last_login"]
+    list_filter = ["role", "profession", "is_active"]
+    search_fields = ["username", "email"]
+    fields = ["username", "first_name", "last_name", "email", "role", "profession",
+              "network", "is_active"]
+
+
+@site.register(Network)
+class NetworkAdmin(AuditedModelAdmin):
+    list_display = ["name", "slug", "confidential_from_age", "own_consent_from_age"]
+
+
+@site.register(Region)
+class RegionAdmin(AuditedModelAdmin):
+    list_display = ["name", "network"]
+
+
+@site.register(Unit)
+class UnitAdmin(AuditedModelAdmin):
+    list_display = ["name", "code", "region", "time_zone"]
+
+
+@site.register(UnitMembership)
+class UnitMembershipAdmin(AuditedModelAdmin):
+    list_display = ["user", "unit", "is_lead", "started_on", "ended_on"]
+
+
+@site.register(Programme)
+class ProgrammeAdmin(AuditedModelAdmin):
+    list_display = ["code", "version", "title", "loaded_at"]
+    readonly_fields = ["code", "version", "title", "definition", "source_sha256", "loaded_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # programmes come from reviewed files: `coproduce load_programmes`
+
+
+@site.register(AuditEvent)
+class AuditEventAdmin(AuditedModelAdmin):
+    list_display = ["occurred_at", "actor", "action", "outcome", "entity_type", "entity_id"]
+    list_filter = ["action", "outcome", "entity_type"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # the audit trail is read-only

@@ -1,0 +1,44 @@
+"""Navigation links per role. One place, so the base layout stays simple."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from coproduce.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class NavLink:
+    url_name: str
+    label: str
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+LINKS = {
+    Role.PATIENT: [
+        NavLink("patients:my_home", _("My health")),
+        NavLink("access:my_carers", _("My carers")),
+        NavLink("access:my_consents", _("My choices")),
+        NavLink("patients:my_access_log", _("Who saw my record")),
+    ],
+    Role.CARER: [NavLink("patients:carer_home", _("People I care for"))],
+    Role.CLINICIAN: [
+        NavLink("patients:patient_list", _("Patients")),
+        NavLink("patients:patient_create", _("New patient")),
+    ],
+    Role.QI_LEAD: [NavLink("network:qi_home", _("Quality improvement"))],
+    Role.ADMINISTRATOR: [
+        NavLink("network:admin_home", _("Administration")),
+        NavLink("admin:index", _("Data administration")),
+    ],
+}
+
+
+def links_for(user) -> list[NavLink]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return LINKS.get(user.role, [])

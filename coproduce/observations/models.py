@@ -1,0 +1,74 @@
+"""One store for every measured value: labs, home measurements, clinician indices, scores."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ObservationSource(models.TextChoices):
+    PATIENT = "patient", _("Patient")
+    CARER = "carer", _("Carer")
+    CLINICIAN = "clinician", _("Clinician")
+    LAB = "lab", _("Laboratory")
+    DEVICE = "device", _("Device")
+
+
+class ObservationStatus(models.TextChoices):
+    FINAL = "final", _("Final")
+    AMENDED = "amended", _("Amended")
+    ENTERED_IN_ERROR = "entered-in-error", _("Entered in error")
+
+
+class Observation(models.Model):
+    """A value about a patient at a time (FHIR Observation, without its shape).
+
+    Rows are never overwritten or deleted. A correction writes a new row (status `amended`,
+    `replaces` → the old row) and marks the old row `is_current=False`; entered-in-error sets
+    the status and `is_current=False`. Series queries read `is_current=True` rows.
+    """
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    # The unit caring for the patient when the value was taken; kept on the row so monthly
+    # per-unit aggregation needs no join.
+    unit = models.ForeignKey("network.Unit", on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(max_length=64, help_text="'loinc:8480-6' or 'coproduce:…'")
+    value_quantity = models.FloatField(null=True, blank=True)
+    value_unit = models.CharField(max_length=40, blank=True, help_text="UCUM unit")
+    value_code = models.CharField(max_length=64, blank=True)
+    value_text = models.TextField(blank=True)
+    effective_at = models.DateTimeField()
+    recorded_at = models.DateTimeField()
+    source = models.CharField(max_length=10, choices=ObservationSource.choices)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        max_length=20, choices=ObservationStatus.choices, default=ObservationStatus.FINAL
+    )
+    is_current = models.BooleanField(default=True)
+    is_confidential = models.BooleanField(default=False)
+    replaces = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
+    )
+    derived_from = models.CharField(
+        max_length=80, blank=True, help_text="Reference to what this was computed from"
+    )
+    instrument_version = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["patient", "code", "effective_at"], name="obs_patient_series"),
+            models.Index(fields=["unit", "code", "effective_at"], name="obs_unit_month"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(value_quantity__isnull=False)
+                | ~models.Q(value_code="")
+                | ~models.Q(value_text=""),
+                name="observation_has_a_value",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="entered-in-error") | models.Q(is_current=False),
+                name="observation_error_not_current",
+            ),
+        ]

@@ -1,0 +1,2 @@
+"""Pure statistical process control (no Django import; enforced by import-linter). Filled by
+the learning health system issue."""

@@ -1,0 +1,136 @@
+"""The observation code catalogue (catalogue.toml): meanings, units, plausible ranges."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from coproduce.core.datafiles import DataFileError, DataFileProblem, LineFinder, read_toml
+
+CATALOGUE_PATH = Path(__file__).with_name("catalogue.toml")
+KINDS = ("quantity", "coded", "text")
+NAMESPACES = ("loinc:", "snomed:", "coproduce:")
+
+
+@dataclass(frozen=True)
+class CodeInfo:
+    code: str
+    display: str
+    kind: str
+    unit: str = ""
+    plausible_low: float | None = None
+    plausible_high: float | None = None
+    decimals: int = 2
+    values: tuple[str, ...] = ()
+    confidential: bool = False
+
+    @property
+    def system(self) -> str:
+        prefix = self.code.split(":", 1)[0]
+        return {
+            "loinc": "http://loinc.org",
+            "snomed": "http://snomed.info/sct",
+            "coproduce": "http://coproduce.org/fhir/CodeSystem/observation",
+        }[prefix]
+
+    @property
+    def bare_code(self) -> str:
+        return self.code.split(":", 1)[1]
+
+
+class ImplausibleValue(ValueError):
+    """A value that cannot be right for this code; the message is shown to the user."""
+
+
+def parse_catalogue(path: Path) -> dict[str, CodeInfo]:
+    data, text = read_toml(path)
+    lines = LineFinder(text)
+    problems: list[DataFileProblem] = []
+    codes: dict[str, CodeInfo] = {}
+
+    def problem(index: int, key: str, message: str) -> None:
+        problems.append(DataFileProblem(str(path), lines.key(key, "code", index), message))
+
+    for index, entry in enumerate(data.get("code", [])):
+        code = entry.get("code", "")
+        if not isinstance(code, str) or not code.startswith(NAMESPACES):
+            problem(index, "code", f"code {code!r} must start with one of {NAMESPACES}")
+            continue
+        if code in codes:
+            problem(index, "code", f"code {code} appears twice")
+            continue
+        kind = entry.get("kind")
+        if kind not in KINDS:
+            problem(index, "kind", f"kind must be one of {KINDS}, not {kind!r}")
+            continue
+        if not entry.get("display"):
+            problem(index, "display", f"{code}: display is missing")
+            continue
+        low = high = None
+        if kind == "quantity":
+            plausible = entry.get("plausible")
+            if not (isinstance(plausible, list) and len(plausible) == 2
+                    and all(isinstance(v, int | float) for v in plausible)
+                    and plausible[0] < plausible[1]):
+                problem(index, "plausible", f"{code}: plausible must be [low, high] with low < high")
+                continue
+            if not entry.get("unit"):
+                problem(index, "unit", f"{code}: a quantity needs a UCUM unit")
+                continue
+            low, high = float(plausible[0]), float(plausible[1])
+        if kind == "coded" and not entry.get("values"):
+            problem(index, "values", f"{code}: a coded observation needs its allowed values")
+            continue
+        codes[code] = CodeInfo(
+            code=code, display=entry["display"], kind=kind, unit=entry.get("unit", ""),
+            plausible_low=low, plausible_high=high, decimals=int(entry.get("decimals", 2)),
+            values=tuple(entry.get("values", ())), confidential=bool(entry.get("confidential")),
+        )
+    if not isinstance(data.get("reviewed_on"), dt.date):
+        problems.append(DataFileProblem(str(path), lines.key("reviewed_on"),
+                                        "reviewed_on must be a date"))
+    if problems:
+        raise DataFileError(problems)
+    return codes
+
+
+@cache
+def catalogue() -> dict[str, CodeInfo]:
+    """Every known observation code, read once per process."""
+    return parse_catalogue(CATALOGUE_PATH)
+
+
+def code_info(code: str) -> CodeInfo:
+    try:
+        return catalogue()[code]
+    except KeyError:
+        raise ImplausibleValue(f"Unknown observation code {code!r}.") from None
+
+
+def check_quantity(info: CodeInfo, value: float, unit: str) -> float:
+    """The value if plausible for the code, else ImplausibleValue with a plain message."""
+    if info.kind != "quantity":
+        raise ImplausibleValue(f"{info.display} is not a number.")
+    if unit != info.unit:
+        raise ImplausibleValue(f"{info.display} is recorded in {info.unit}, not {unit}.")
+    if not math.isfinite(value):
+        raise ImplausibleValue(f"{info.display} must be a number.")
+    assert info.plausible_low is not None and info.plausible_high is not None
+    if not info.plausible_low <= value <= info.plausible_high:
+        raise ImplausibleValue(
+            f"{info.display} of {value:g} {info.unit} is not possible. "
+            f"Expected {info.plausible_low:g} to {info.plausible_high:g} {info.unit}. "
+            "Check the number and the unit."
+        )
+    return round(value, info.decimals)
+
+
+def check_code(info: CodeInfo, value: str) -> str:
+    if info.kind != "coded":
+        raise ImplausibleValue(f"{info.display} is not a coded value.")
+    if value not in info.values:
+        raise ImplausibleValue(f"{info.display}: choose one of {', '.join(info.values)}.")
+    return value

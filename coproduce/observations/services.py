@@ -1,0 +1,134 @@
+"""The write path for observations. Values are checked against the catalogue; rows are
+never overwritten: corrections and error-marking keep the history."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from coproduce.accounts.models import User
+from coproduce.core.audit import AuditAction, audit_record
+from coproduce.core.clock import now
+from coproduce.observations.catalogue import (
+    CodeInfo,
+    ImplausibleValue,
+    check_code,
+    check_quantity,
+    code_info,
+)
+from coproduce.observations.models import Observation, ObservationSource, ObservationStatus
+from coproduce.patients.models import Patient
+
+# A value may be dated a little in the future (clock skew between a phone and the server).
+FUTURE_TOLERANCE = dt.timedelta(minutes=10)
+
+
+def checked_value(
+    info: CodeInfo, *, quantity: float | None, unit: str, coded: str, text: str
+) -> dict[str, object]:
+    """The value columns for a row, or ValidationError on the `value` field."""
+    try:
+        if info.kind == "quantity":
+            if quantity is None:
+                raise ImplausibleValue(f"Enter a number for {info.display}.")
+            return {"value_quantity": check_quantity(info, float(quantity), unit or info.unit),
+                    "value_unit": info.unit}
+        if info.kind == "coded":
+            return {"value_code": check_code(info, coded)}
+        if not text.strip():
+            raise ImplausibleValue(f"Enter the text for {info.display}.")
+        return {"value_text": text.strip()[:5000]}
+    except ImplausibleValue as error:
+        raise ValidationError({"value": str(error)}) from None
+
+
+def observation_record(
+    *,
+    actor: User | None,
+    patient: Patient,
+    code: str,
+    effective_at: dt.datetime,
+    source: str,
+    quantity: float | None = None,
+    unit: str = "",
+    coded: str = "",
+    text: str = "",
+    derived_from: str = "",
+    instrument_version: str = "",
+) -> Observation:
+    """Store one value. Raises ValidationError naming the field for an unknown code, an
+    implausible value (systolic 900 mm[Hg]) or a time in the future."""
+    try:
+        info = code_info(code)
+    except ImplausibleValue as error:
+        raise ValidationError({"code": str(error)}) from None
+    if source not in ObservationSource.values:
+        raise ValidationError({"source": f"Unknown source {source!r}."})
+    if effective_at.tzinfo is None:
+        raise ValidationError({"effective_at": "The time must include a time zone."})
+    if effective_at > now() + FUTURE_TOLERANCE:
+        raise ValidationError({"effective_at": "The time cannot be in the future."})
+    values = checked_value(info, quantity=quantity, unit=unit, coded=coded, text=text)
+    with transaction.atomic():
+        observation = Observation.objects.create(
+            patient=patient, unit_id=patient.home_unit_id, code=code, effective_at=effective_at,
+            recorded_at=now(), source=source, reporter=actor, derived_from=derived_from,
+            instrument_version=instrument_version, is_confidential=info.confidential, **values,
+        )
+        audit_record(actor=actor, action=AuditAction.CREATE, entity_type="Observation",
+                     entity_id=observation.pk, patient_id=patient.pk, detail={"code": code})
+    return observation
+
+
+def observation_correct(
+    *,
+    actor: User,
+    observation: Observation,
+    reason: str,
+    quantity: float | None = None,
+    unit: str = "",
+    coded: str = "",
+    text: str = "",
+    effective_at: dt.datetime | None = None,
+) -> Observation:
+    """Replace a value with a corrected one. The old row stays, no longer current; the new
+    row has status `amended` and points at it."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the value is being corrected."})
+    info = code_info(observation.code)
+    values = checked_value(info, quantity=quantity, unit=unit, coded=coded, text=text)
+    with transaction.atomic():
+        old = Observation.objects.select_for_update().get(pk=observation.pk)
+        if not old.is_current:
+            raise ValidationError({"value": "This value has already been corrected or removed."})
+        old.is_current = False
+        old.save(update_fields=["is_current"])
+        new = Observation.objects.create(
+            patient_id=old.patient_id, unit_id=old.unit_id, code=old.code,
+            effective_at=effective_at or old.effective_at, recorded_at=now(), source=old.source,
+            reporter=actor, status=ObservationStatus.AMENDED, replaces=old,
+            derived_from=old.derived_from, instrument_version=old.instrument_version,
+            is_confidential=old.is_confidential, **values,
+        )
+        audit_record(actor=actor, action=AuditAction.UPDATE, entity_type="Observation",
+                     entity_id=new.pk, patient_id=old.patient_id,
+                     detail={"replaces": old.pk, "reason_given": True})
+    return new
+
+
+def observation_mark_entered_in_error(*, actor: User, observation: Observation, reason: str) -> None:
+    """Withdraw a value that should never have been recorded. Nothing is deleted."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the value is being removed."})
+    with transaction.atomic():
+        row = Observation.objects.select_for_update().get(pk=observation.pk)
+        if not row.is_current:
+            raise ValidationError({"value": "This value has already been corrected or removed."})
+        row.is_current = False
+        row.status = ObservationStatus.ENTERED_IN_ERROR
+        row.save(update_fields=["is_current", "status"])
+        audit_record(actor=actor, action=AuditAction.UPDATE, entity_type="Observation",
+                     entity_id=row.pk, patient_id=row.patient_id,
+                     detail={"status": ObservationStatus.ENTERED_IN_ERROR})

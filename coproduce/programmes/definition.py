@@ -1,0 +1,148 @@
+"""Reading and validating a care programme file into a frozen definition (no database)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from coproduce.core.datafiles import DataFileError, DataFileProblem, LineFinder, read_toml
+from coproduce.observations.catalogue import catalogue
+
+DEFINITIONS_DIR = Path(__file__).with_name("definitions")
+TOP_LEVEL_KEYS = {
+    "code", "version", "title", "summary", "source", "licence", "reviewed_by", "reviewed_on",
+    "condition", "measure",
+}
+REQUIRED_KEYS = ("code", "version", "title", "summary", "source", "licence", "reviewed_by",
+                 "reviewed_on", "condition")
+MEASURE_KEYS = {"code", "target_low", "target_high", "target_text", "direction"}
+DIRECTIONS = ("lower-is-better", "higher-is-better", "in-range", "none")
+CODE_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
+VERSION_PATTERN = re.compile(r"^\d+\.\d+\.\d+$")
+
+
+@dataclass(frozen=True)
+class MeasureDefinition:
+    code: str
+    direction: str
+    target_low: float | None = None
+    target_high: float | None = None
+    target_text: str = ""
+
+
+@dataclass(frozen=True)
+class ProgrammeDefinition:
+    code: str
+    version: str
+    title: str
+    summary: str
+    source: str
+    licence: str
+    reviewed_by: str
+    reviewed_on: dt.date
+    condition: dict
+    measures: tuple[MeasureDefinition, ...]
+    path: str
+    sha256: str
+
+    def as_json(self) -> dict:
+        data = asdict(self)
+        data["reviewed_on"] = self.reviewed_on.isoformat()
+        data["measures"] = [asdict(m) for m in self.measures]
+        return data
+
+
+def parse_programme(path: Path) -> ProgrammeDefinition:
+    """Validate one programme file. Raises DataFileError listing every problem with its
+    file and line."""
+    data, text = read_toml(path)
+    lines = LineFinder(text)
+    problems: list[DataFileProblem] = []
+
+    def problem(line: int | None, message: str) -> None:
+        problems.append(DataFileProblem(str(path), line, message))
+
+    for key in sorted(set(data) - TOP_LEVEL_KEYS):
+        problem(lines.key(key), f"unknown key {key!r}")
+    for key in REQUIRED_KEYS:
+        if key not in data:
+            problem(None, f"missing required key {key!r}")
+    code = data.get("code", "")
+    if "code" in data and not (isinstance(code, str) and CODE_PATTERN.match(code)):
+        problem(lines.key("code"), "code must be lower-case letters, digits and hyphens")
+    if "code" in data and isinstance(code, str) and code != path.stem:
+        problem(lines.key("code"), f"code {code!r} must match the file name {path.stem!r}")
+    version = data.get("version", "")
+    if "version" in data and not (isinstance(version, str) and VERSION_PATTERN.match(version)):
+        problem(lines.key("version"), "version must look like 1.0.0")
+    if "reviewed_on" in data and not isinstance(data["reviewed_on"], dt.date):
+        problem(lines.key("reviewed_on"), "reviewed_on must be a date such as 2026-11-21")
+    condition = data.get("condition", {})
+    if "condition" in data and not (
+        isinstance(condition, dict) and {"system", "code", "display"} <= set(condition)
+    ):
+        problem(lines.key("condition"), "condition needs system, code and display")
+
+    known_codes = catalogue()
+    measures: list[MeasureDefinition] = []
+    seen: set[str] = set()
+    raw_measures = data.get("measure", [])
+    if not isinstance(raw_measures, list) or not raw_measures:
+        problem(None, "a programme needs at least one [[measure]]")
+        raw_measures = []
+    for index, raw in enumerate(raw_measures):
+        def at(key: str, index: int = index) -> int | None:
+            return lines.key(key, "measure", index)
+
+        for key in sorted(set(raw) - MEASURE_KEYS):
+            problem(at(key), f"measure {index + 1}: unknown key {key!r}")
+        measure_code = raw.get("code")
+        if measure_code not in known_codes:
+            problem(at("code"), f"measure {index + 1}: code {measure_code!r} is not in the "
+                                "observation catalogue (coproduce/observations/catalogue.toml)")
+            continue
+        if measure_code in seen:
+            problem(at("code"), f"measure {measure_code} appears twice")
+            continue
+        seen.add(measure_code)
+        direction = raw.get("direction", "none")
+        if direction not in DIRECTIONS:
+            problem(at("direction"), f"measure {measure_code}: direction must be one of "
+                                     f"{', '.join(DIRECTIONS)}")
+            continue
+        low, high = raw.get("target_low"), raw.get("target_high")
+        info = known_codes[measure_code]
+        for key, value in (("target_low", low), ("target_high", high)):
+            if value is None:
+                continue
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                problem(at(key), f"measure {measure_code}: {key} must be a number")
+            elif info.kind != "quantity":
+                problem(at(key), f"measure {measure_code}: {key} needs a numeric code")
+            elif not info.plausible_low <= value <= info.plausible_high:
+                problem(at(key), f"measure {measure_code}: {key} {value} is outside the "
+                                 f"plausible range {info.plausible_low:g}-{info.plausible_high:g}")
+        if isinstance(low, int | float) and isinstance(high, int | float) and low >= high:
+            problem(at("target_low"), f"measure {measure_code}: target_low must be below "
+                                      "target_high")
+        measures.append(MeasureDefinition(
+            code=measure_code, direction=direction,
+            target_low=float(low) if isinstance(low, int | float) else None,
+            target_high=float(high) if isinstance(high, int | float) else None,
+            target_text=str(raw.get("target_text", "")),
+        ))
+    if problems:
+        raise DataFileError(problems)
+    return ProgrammeDefinition(
+        code=code, version=version, title=data["title"], summary=data["summary"],
+        source=data["source"], licence=data["licence"], reviewed_by=data["reviewed_by"],
+        reviewed_on=data["reviewed_on"], condition=dict(condition), measures=tuple(measures),
+        path=str(path), sha256=hashlib.sha256(text.encode()).hexdigest(),
+    )
+
+
+def built_in_programme_paths() -> list[Path]:
+    return sorted(DEFINITIONS_DIR.glob("*.toml"))

@@ -124,9 +124,7 @@ def access_for(user: User, patient: Patient) -> PatientAccess | None:
             return None
         age = patient.age_on(today())
         sees_confidential = age < patient.network.confidential_from_age
-        return PatientAccess(
-            patient, user, Role.CARER, frozenset(grant.scopes), sees_confidential
-        )
+        return PatientAccess(patient, user, Role.CARER, frozenset(grant.scopes), sees_confidential)
     if user.role == Role.CLINICIAN:
         q = patients_visible_q(user)
         if not Patient.objects.filter(q, pk=patient.pk).exists():

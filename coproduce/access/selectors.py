@@ -21,15 +21,19 @@ def carer_grants_for_patient(access: PatientAccess) -> QuerySet[CarerGrant]:
 
 def carer_grants_of(carer: User) -> QuerySet[CarerGrant]:
     """The grants in force for a carer, with their patients, for the patient switcher."""
-    return carer_grants_in_force(carer).select_related("patient").order_by(
-        "patient__given_name", "patient_id"
+    return (
+        carer_grants_in_force(carer)
+        .select_related("patient")
+        .order_by("patient__given_name", "patient_id")
     )
 
 
 def consent_history(access: PatientAccess) -> QuerySet[ConsentDecision]:
-    return ConsentDecision.objects.filter(patient=access.patient).select_related(
-        "recorded_by"
-    ).order_by("-recorded_at", "-pk")
+    return (
+        ConsentDecision.objects.filter(patient=access.patient)
+        .select_related("recorded_by")
+        .order_by("-recorded_at", "-pk")
+    )
 
 
 def consents_in_force(patient: Patient) -> dict[str, bool]:

@@ -41,9 +41,7 @@ def carer_grant_create(
     patient agrees (`carer_grant_patient_consent`).
     """
     is_patient_self = actor.role == Role.PATIENT and patient.user_id == actor.pk
-    is_clinician_for_child = (
-        actor.role == Role.CLINICIAN and patient.age_on(today()) < ADULT_AGE
-    )
+    is_clinician_for_child = actor.role == Role.CLINICIAN and patient.age_on(today()) < ADULT_AGE
     if not (is_patient_self or is_clinician_for_child):
         raise PermissionDenied("Only the patient, or a clinician for a child, can add a carer.")
     errors: dict[str, str] = {}
@@ -66,14 +64,24 @@ def carer_grant_create(
     try:
         with transaction.atomic():
             grant = CarerGrant.objects.create(
-                patient=patient, carer=carer, relationship=relationship,
-                granted_by=actor, granted_at=now(), valid_from=start, valid_until=valid_until,
+                patient=patient,
+                carer=carer,
+                relationship=relationship,
+                granted_by=actor,
+                granted_at=now(),
+                valid_from=start,
+                valid_until=valid_until,
                 patient_consented_at=now() if is_patient_self else None,
                 **{scope.value: scope.value in scopes for scope in CarerScope},
             )
-            audit_record(actor=actor, action=AuditAction.CREATE, entity_type="CarerGrant",
-                         entity_id=grant.pk, patient_id=patient.pk,
-                         detail={"carer": carer.pk, "scopes": sorted(scopes)})
+            audit_record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                entity_type="CarerGrant",
+                entity_id=grant.pk,
+                patient_id=patient.pk,
+                detail={"carer": carer.pk, "scopes": sorted(scopes)},
+            )
     except IntegrityError as error:
         raise ValidationError({"carer": "This carer already has access."}) from error
     return grant
@@ -94,9 +102,14 @@ def carer_grant_revoke(*, actor: User, grant: CarerGrant) -> CarerGrant:
         grant.revoked_at = now()
         grant.revoked_by = actor
         grant.save(update_fields=["revoked_at", "revoked_by"])
-        audit_record(actor=actor, action=AuditAction.UPDATE, entity_type="CarerGrant",
-                     entity_id=grant.pk, patient_id=grant.patient_id,
-                     detail={"revoked": True})
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            entity_type="CarerGrant",
+            entity_id=grant.pk,
+            patient_id=grant.patient_id,
+            detail={"revoked": True},
+        )
     return grant
 
 
@@ -107,9 +120,14 @@ def carer_grant_patient_consent(*, actor: User, grant: CarerGrant) -> CarerGrant
     with transaction.atomic():
         grant.patient_consented_at = now()
         grant.save(update_fields=["patient_consented_at"])
-        audit_record(actor=actor, action=AuditAction.UPDATE, entity_type="CarerGrant",
-                     entity_id=grant.pk, patient_id=grant.patient_id,
-                     detail={"patient_consented": True})
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            entity_type="CarerGrant",
+            entity_id=grant.pk,
+            patient_id=grant.patient_id,
+            detail={"patient_consented": True},
+        )
     return grant
 
 
@@ -121,15 +139,26 @@ def consent_record(
         raise ValidationError({"kind": "Unknown kind of consent."})
     if kind == ConsentKind.CARE and not given:
         raise ValidationError(
-            {"given": "Consent to care is implied while you are cared for. "
-                      "To stop care, talk to your care team."}
+            {
+                "given": "Consent to care is implied while you are cared for. "
+                "To stop care, talk to your care team."
+            }
         )
     with transaction.atomic():
         decision = ConsentDecision.objects.create(
-            patient=patient, kind=kind, given=given, recorded_by=actor, recorded_at=now(),
+            patient=patient,
+            kind=kind,
+            given=given,
+            recorded_by=actor,
+            recorded_at=now(),
             note=note[:200],
         )
-        audit_record(actor=actor, action=AuditAction.CREATE, entity_type="ConsentDecision",
-                     entity_id=decision.pk, patient_id=patient.pk,
-                     detail={"kind": kind, "given": given})
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            entity_type="ConsentDecision",
+            entity_id=decision.pk,
+            patient_id=patient.pk,
+            detail={"kind": kind, "given": given},
+        )
     return decision

@@ -12,8 +12,16 @@ class UserAdmin(AuditedModelAdmin):
     list_display = ["username", "role", "profession", "is_active", "last_login"]
     list_filter = ["role", "profession", "is_active"]
     search_fields = ["username", "email"]
-    fields = ["username", "first_name", "last_name", "email", "role", "profession",
-              "network", "is_active"]
+    fields = [
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "role",
+        "profession",
+        "network",
+        "is_active",
+    ]
 
 
 @site.register(Network)

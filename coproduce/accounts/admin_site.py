@@ -60,8 +60,11 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         audit_record(
-            actor=request.user, action=AuditAction.READ, entity_type=self.model.__name__,
-            entity_id=object_id, purpose="admin",
+            actor=request.user,
+            action=AuditAction.READ,
+            entity_type=self.model.__name__,
+            entity_id=object_id,
+            purpose="admin",
         )
         return super().change_view(request, object_id, form_url, extra_context)
 

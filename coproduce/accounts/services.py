@@ -58,7 +58,10 @@ def user_create(
     with transaction.atomic():
         user.save()
         audit_record(
-            actor=actor, action=AuditAction.CREATE, entity_type="User", entity_id=user.pk,
+            actor=actor,
+            action=AuditAction.CREATE,
+            entity_type="User",
+            entity_id=user.pk,
             detail={"role": role},
         )
     return user
@@ -70,7 +73,10 @@ def totp_device_start(*, user: User) -> TOTPDevice:
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
         audit_record(
-            actor=user, action=AuditAction.MFA, entity_type="TOTPDevice", entity_id=device.pk,
+            actor=user,
+            action=AuditAction.MFA,
+            entity_type="TOTPDevice",
+            entity_id=device.pk,
             detail={"step": "enrolment-started"},
         )
     return device
@@ -85,7 +91,10 @@ def totp_device_confirm(*, user: User, device: TOTPDevice, token: str) -> list[s
         device.save(update_fields=["confirmed"])
         backup_codes = backup_codes_replace(user=user)
         audit_record(
-            actor=user, action=AuditAction.MFA, entity_type="TOTPDevice", entity_id=device.pk,
+            actor=user,
+            action=AuditAction.MFA,
+            entity_type="TOTPDevice",
+            entity_id=device.pk,
             detail={"step": "enrolment-confirmed"},
         )
     return backup_codes
@@ -100,7 +109,10 @@ def totp_device_enrol_with_key(*, actor: User | None, user: User, key_hex: str) 
             user=user, name="Demo authenticator", key=key_hex, confirmed=True
         )
         audit_record(
-            actor=actor, action=AuditAction.MFA, entity_type="TOTPDevice", entity_id=device.pk,
+            actor=actor,
+            action=AuditAction.MFA,
+            entity_type="TOTPDevice",
+            entity_id=device.pk,
             detail={"step": "enrolled-by-administrator"},
         )
     return device

@@ -18,7 +18,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
-from django_otp import devices_for_user, login as otp_login
+from django_otp import devices_for_user
+from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from coproduce.accounts import services
@@ -36,7 +37,9 @@ class LoginView(auth_views.LoginView):
 
     def form_invalid(self, form):
         audit_record(
-            actor=None, action=AuditAction.LOGIN_FAILED, outcome=AuditOutcome.DENIED,
+            actor=None,
+            action=AuditAction.LOGIN_FAILED,
+            outcome=AuditOutcome.DENIED,
             entity_type="Session",
         )
         return super().form_invalid(form)
@@ -78,7 +81,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.needs_mfa or user.is_verified():
         return redirect(safe_next(request))
-    confirmed = [d for d in devices_for_user(user, confirmed=True)]
+    confirmed = list(devices_for_user(user, confirmed=True))
     if not any(isinstance(d, TOTPDevice) for d in confirmed):
         return redirect("accounts:mfa_setup")
     form = TokenForm(request.POST or None)
@@ -88,13 +91,18 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
             if device.verify_token(token):
                 otp_login(request, device)
                 audit_record(
-                    actor=user, action=AuditAction.MFA, entity_type="Session",
+                    actor=user,
+                    action=AuditAction.MFA,
+                    entity_type="Session",
                     detail={"step": "verified"},
                 )
                 return redirect(safe_next(request))
         audit_record(
-            actor=user, action=AuditAction.MFA, outcome=AuditOutcome.DENIED,
-            entity_type="Session", detail={"step": "wrong-code"},
+            actor=user,
+            action=AuditAction.MFA,
+            outcome=AuditOutcome.DENIED,
+            entity_type="Session",
+            detail={"step": "wrong-code"},
         )
         form.add_error("token", _("That code is not right or has expired. Try the newest code."))
     return render(request, "accounts/mfa_verify.html", {"form": form, "next": safe_next(request)})
@@ -155,8 +163,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         audit_record(
-            actor=form.user, action=AuditAction.UPDATE, entity_type="User",
-            entity_id=form.user.pk, detail={"field": "password", "via": "reset-link"},
+            actor=form.user,
+            action=AuditAction.UPDATE,
+            entity_type="User",
+            entity_id=form.user.pk,
+            detail={"field": "password", "via": "reset-link"},
         )
         return response
 

@@ -39,7 +39,9 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
     except tomllib.TOMLDecodeError as error:
         match = TOML_LINE.search(str(error))
         line = int(match.group(1)) if match else None
-        raise DataFileError([DataFileProblem(str(path), line, f"not valid TOML: {error}")]) from None
+        raise DataFileError(
+            [DataFileProblem(str(path), line, f"not valid TOML: {error}")]
+        ) from None
 
 
 class LineFinder:

@@ -52,9 +52,7 @@ class Unit(models.Model):
     time_zone = models.CharField(max_length=64, default="UTC")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["region", "code"], name="unit_code_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["region", "code"], name="unit_code_unique")]
 
     def __str__(self) -> str:
         return self.name

@@ -14,16 +14,18 @@ from coproduce.network.models import Network, Region, Unit, UnitMembership
 def network_create(*, actor: User | None, slug: str, name: str) -> Network:
     with transaction.atomic():
         network = Network.objects.create(slug=slug, name=name)
-        audit_record(actor=actor, action=AuditAction.CREATE, entity_type="Network",
-                     entity_id=network.pk)
+        audit_record(
+            actor=actor, action=AuditAction.CREATE, entity_type="Network", entity_id=network.pk
+        )
     return network
 
 
 def region_create(*, actor: User | None, network: Network, name: str) -> Region:
     with transaction.atomic():
         region = Region.objects.create(network=network, name=name)
-        audit_record(actor=actor, action=AuditAction.CREATE, entity_type="Region",
-                     entity_id=region.pk)
+        audit_record(
+            actor=actor, action=AuditAction.CREATE, entity_type="Region", entity_id=region.pk
+        )
     return region
 
 
@@ -32,8 +34,7 @@ def unit_create(
 ) -> Unit:
     with transaction.atomic():
         unit = Unit.objects.create(region=region, code=code, name=name, time_zone=time_zone)
-        audit_record(actor=actor, action=AuditAction.CREATE, entity_type="Unit",
-                     entity_id=unit.pk)
+        audit_record(actor=actor, action=AuditAction.CREATE, entity_type="Unit", entity_id=unit.pk)
     return unit
 
 
@@ -49,14 +50,26 @@ def unit_membership_add(
         membership = UnitMembership.objects.create(
             unit=unit, user=user, started_on=started_on, is_lead=is_lead
         )
-        audit_record(actor=actor, action=AuditAction.CREATE, entity_type="UnitMembership",
-                     entity_id=membership.pk, detail={"unit": unit.pk, "user": user.pk})
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            entity_type="UnitMembership",
+            entity_id=membership.pk,
+            detail={"unit": unit.pk, "user": user.pk},
+        )
     return membership
 
 
-def unit_membership_end(*, actor: User | None, membership: UnitMembership, ended_on: dt.date) -> None:
+def unit_membership_end(
+    *, actor: User | None, membership: UnitMembership, ended_on: dt.date
+) -> None:
     with transaction.atomic():
         membership.ended_on = ended_on
         membership.save(update_fields=["ended_on"])
-        audit_record(actor=actor, action=AuditAction.UPDATE, entity_type="UnitMembership",
-                     entity_id=membership.pk, detail={"field": "ended_on"})
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            entity_type="UnitMembership",
+            entity_id=membership.pk,
+            detail={"field": "ended_on"},
+        )

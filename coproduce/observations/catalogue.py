@@ -72,10 +72,15 @@ def parse_catalogue(path: Path) -> dict[str, CodeInfo]:
         low = high = None
         if kind == "quantity":
             plausible = entry.get("plausible")
-            if not (isinstance(plausible, list) and len(plausible) == 2
-                    and all(isinstance(v, int | float) for v in plausible)
-                    and plausible[0] < plausible[1]):
-                problem(index, "plausible", f"{code}: plausible must be [low, high] with low < high")
+            if not (
+                isinstance(plausible, list)
+                and len(plausible) == 2
+                and all(isinstance(v, int | float) for v in plausible)
+                and plausible[0] < plausible[1]
+            ):
+                problem(
+                    index, "plausible", f"{code}: plausible must be [low, high] with low < high"
+                )
                 continue
             if not entry.get("unit"):
                 problem(index, "unit", f"{code}: a quantity needs a UCUM unit")
@@ -85,13 +90,20 @@ def parse_catalogue(path: Path) -> dict[str, CodeInfo]:
             problem(index, "values", f"{code}: a coded observation needs its allowed values")
             continue
         codes[code] = CodeInfo(
-            code=code, display=entry["display"], kind=kind, unit=entry.get("unit", ""),
-            plausible_low=low, plausible_high=high, decimals=int(entry.get("decimals", 2)),
-            values=tuple(entry.get("values", ())), confidential=bool(entry.get("confidential")),
+            code=code,
+            display=entry["display"],
+            kind=kind,
+            unit=entry.get("unit", ""),
+            plausible_low=low,
+            plausible_high=high,
+            decimals=int(entry.get("decimals", 2)),
+            values=tuple(entry.get("values", ())),
+            confidential=bool(entry.get("confidential")),
         )
     if not isinstance(data.get("reviewed_on"), dt.date):
-        problems.append(DataFileProblem(str(path), lines.key("reviewed_on"),
-                                        "reviewed_on must be a date"))
+        problems.append(
+            DataFileProblem(str(path), lines.key("reviewed_on"), "reviewed_on must be a date")
+        )
     if problems:
         raise DataFileError(problems)
     return codes
@@ -118,7 +130,8 @@ def check_quantity(info: CodeInfo, value: float, unit: str) -> float:
         raise ImplausibleValue(f"{info.display} is recorded in {info.unit}, not {unit}.")
     if not math.isfinite(value):
         raise ImplausibleValue(f"{info.display} must be a number.")
-    assert info.plausible_low is not None and info.plausible_high is not None
+    assert info.plausible_low is not None
+    assert info.plausible_high is not None
     if not info.plausible_low <= value <= info.plausible_high:
         raise ImplausibleValue(
             f"{info.display} of {value:g} {info.unit} is not possible. "

@@ -24,8 +24,13 @@ def observation_series(access: PatientAccess, code: str) -> list[Observation]:
         .filter(code=code, is_current=True)
         .order_by("effective_at", "pk")
     )
-    audit_record(actor=access.user, action=AuditAction.READ, entity_type="Observation",
-                 patient_id=access.patient.pk, detail={"code": code, "count": len(rows)})
+    audit_record(
+        actor=access.user,
+        action=AuditAction.READ,
+        entity_type="Observation",
+        patient_id=access.patient.pk,
+        detail={"code": code, "count": len(rows)},
+    )
     return rows
 
 
@@ -37,8 +42,13 @@ def observations_recent(access: PatientAccess, *, limit: int = 50) -> list[Obser
         .select_related("reporter")
         .order_by("-effective_at", "-pk")[:limit]
     )
-    audit_record(actor=access.user, action=AuditAction.READ, entity_type="Observation",
-                 patient_id=access.patient.pk, detail={"count": len(rows)})
+    audit_record(
+        actor=access.user,
+        action=AuditAction.READ,
+        entity_type="Observation",
+        patient_id=access.patient.pk,
+        detail={"count": len(rows)},
+    )
     return rows
 
 

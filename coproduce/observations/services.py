@@ -33,8 +33,10 @@ def checked_value(
         if info.kind == "quantity":
             if quantity is None:
                 raise ImplausibleValue(f"Enter a number for {info.display}.")
-            return {"value_quantity": check_quantity(info, float(quantity), unit or info.unit),
-                    "value_unit": info.unit}
+            return {
+                "value_quantity": check_quantity(info, float(quantity), unit or info.unit),
+                "value_unit": info.unit,
+            }
         if info.kind == "coded":
             return {"value_code": check_code(info, coded)}
         if not text.strip():
@@ -73,12 +75,26 @@ def observation_record(
     values = checked_value(info, quantity=quantity, unit=unit, coded=coded, text=text)
     with transaction.atomic():
         observation = Observation.objects.create(
-            patient=patient, unit_id=patient.home_unit_id, code=code, effective_at=effective_at,
-            recorded_at=now(), source=source, reporter=actor, derived_from=derived_from,
-            instrument_version=instrument_version, is_confidential=info.confidential, **values,
+            patient=patient,
+            unit_id=patient.home_unit_id,
+            code=code,
+            effective_at=effective_at,
+            recorded_at=now(),
+            source=source,
+            reporter=actor,
+            derived_from=derived_from,
+            instrument_version=instrument_version,
+            is_confidential=info.confidential,
+            **values,
         )
-        audit_record(actor=actor, action=AuditAction.CREATE, entity_type="Observation",
-                     entity_id=observation.pk, patient_id=patient.pk, detail={"code": code})
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            entity_type="Observation",
+            entity_id=observation.pk,
+            patient_id=patient.pk,
+            detail={"code": code},
+        )
     return observation
 
 
@@ -106,19 +122,34 @@ def observation_correct(
         old.is_current = False
         old.save(update_fields=["is_current"])
         new = Observation.objects.create(
-            patient_id=old.patient_id, unit_id=old.unit_id, code=old.code,
-            effective_at=effective_at or old.effective_at, recorded_at=now(), source=old.source,
-            reporter=actor, status=ObservationStatus.AMENDED, replaces=old,
-            derived_from=old.derived_from, instrument_version=old.instrument_version,
-            is_confidential=old.is_confidential, **values,
+            patient_id=old.patient_id,
+            unit_id=old.unit_id,
+            code=old.code,
+            effective_at=effective_at or old.effective_at,
+            recorded_at=now(),
+            source=old.source,
+            reporter=actor,
+            status=ObservationStatus.AMENDED,
+            replaces=old,
+            derived_from=old.derived_from,
+            instrument_version=old.instrument_version,
+            is_confidential=old.is_confidential,
+            **values,
         )
-        audit_record(actor=actor, action=AuditAction.UPDATE, entity_type="Observation",
-                     entity_id=new.pk, patient_id=old.patient_id,
-                     detail={"replaces": old.pk, "reason_given": True})
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            entity_type="Observation",
+            entity_id=new.pk,
+            patient_id=old.patient_id,
+            detail={"replaces": old.pk, "reason_given": True},
+        )
     return new
 
 
-def observation_mark_entered_in_error(*, actor: User, observation: Observation, reason: str) -> None:
+def observation_mark_entered_in_error(
+    *, actor: User, observation: Observation, reason: str
+) -> None:
     """Withdraw a value that should never have been recorded. Nothing is deleted."""
     if not reason.strip():
         raise ValidationError({"reason": "Say why the value is being removed."})
@@ -129,6 +160,11 @@ def observation_mark_entered_in_error(*, actor: User, observation: Observation, 
         row.is_current = False
         row.status = ObservationStatus.ENTERED_IN_ERROR
         row.save(update_fields=["is_current", "status"])
-        audit_record(actor=actor, action=AuditAction.UPDATE, entity_type="Observation",
-                     entity_id=row.pk, patient_id=row.patient_id,
-                     detail={"status": ObservationStatus.ENTERED_IN_ERROR})
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            entity_type="Observation",
+            entity_id=row.pk,
+            patient_id=row.patient_id,
+            detail={"status": ObservationStatus.ENTERED_IN_ERROR},
+        )

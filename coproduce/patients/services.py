@@ -23,13 +23,26 @@ from coproduce.patients.models import (
 from coproduce.programmes.models import Programme
 
 # Fields a patient record may be updated with; identity keys are changed by their own paths.
-UPDATABLE_FIELDS = frozenset({
-    "given_name", "family_name", "birth_date", "sex", "preferred_language",
-    "contact_preference", "email", "phone", "ethnicity", "deprivation_quintile", "national_id",
-})
+UPDATABLE_FIELDS = frozenset(
+    {
+        "given_name",
+        "family_name",
+        "birth_date",
+        "sex",
+        "preferred_language",
+        "contact_preference",
+        "email",
+        "phone",
+        "ethnicity",
+        "deprivation_quintile",
+        "national_id",
+    }
+)
 
 
-def validate_patient_fields(*, birth_date: dt.date, sex: str, deprivation_quintile: int | None) -> None:
+def validate_patient_fields(
+    *, birth_date: dt.date, sex: str, deprivation_quintile: int | None
+) -> None:
     errors: dict[str, str] = {}
     if birth_date > today():
         errors["birth_date"] = "The date of birth cannot be in the future."
@@ -82,20 +95,35 @@ def patient_create(
     try:
         with transaction.atomic():
             patient = Patient.objects.create(
-                network=network, home_unit=home_unit, local_id=local_id,
-                national_id=national_id.strip(), given_name=given_name.strip(),
-                family_name=family_name.strip(), birth_date=birth_date, sex=sex,
-                preferred_language=preferred_language, contact_preference=contact_preference,
-                email=email, phone=phone, ethnicity=ethnicity,
-                deprivation_quintile=deprivation_quintile, user=user, created_at=now(),
+                network=network,
+                home_unit=home_unit,
+                local_id=local_id,
+                national_id=national_id.strip(),
+                given_name=given_name.strip(),
+                family_name=family_name.strip(),
+                birth_date=birth_date,
+                sex=sex,
+                preferred_language=preferred_language,
+                contact_preference=contact_preference,
+                email=email,
+                phone=phone,
+                ethnicity=ethnicity,
+                deprivation_quintile=deprivation_quintile,
+                user=user,
+                created_at=now(),
             )
             team = CareTeam.objects.create(patient=patient, unit=home_unit)
             if user is not None:
                 CareTeamMember.objects.create(
                     care_team=team, user=user, role=CareTeamRole.PATIENT, added_at=now()
                 )
-            audit_record(actor=actor, action=AuditAction.CREATE, entity_type="Patient",
-                         entity_id=patient.pk, patient_id=patient.pk)
+            audit_record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                entity_type="Patient",
+                entity_id=patient.pk,
+                patient_id=patient.pk,
+            )
     except IntegrityError as error:  # a concurrent create with the same local id
         raise ValidationError(
             {"local_id": f"A patient with local identifier {local_id} already exists."}
@@ -107,18 +135,24 @@ def patient_update(*, actor: User, patient: Patient, **changes: object) -> Patie
     """Change demographic or contact fields; unknown fields are refused."""
     unknown = set(changes) - UPDATABLE_FIELDS
     if unknown:
-        raise ValidationError({name: "This field cannot be changed here." for name in unknown})
+        raise ValidationError(dict.fromkeys(unknown, "This field cannot be changed here."))
     for name, value in changes.items():
         setattr(patient, name, value)
     validate_patient_fields(
-        birth_date=patient.birth_date, sex=patient.sex,
+        birth_date=patient.birth_date,
+        sex=patient.sex,
         deprivation_quintile=patient.deprivation_quintile,
     )
     with transaction.atomic():
         patient.save(update_fields=sorted(changes))
-        audit_record(actor=actor, action=AuditAction.UPDATE, entity_type="Patient",
-                     entity_id=patient.pk, patient_id=patient.pk,
-                     detail={"fields": sorted(changes)})
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            entity_type="Patient",
+            entity_id=patient.pk,
+            patient_id=patient.pk,
+            detail={"fields": sorted(changes)},
+        )
     return patient
 
 
@@ -133,12 +167,17 @@ def patient_login_link(*, actor: User | None, patient: Patient, user: User) -> N
 
 
 def enrolment_start(
-    *, actor: User | None, patient: Patient, programme: Programme, unit: Unit,
+    *,
+    actor: User | None,
+    patient: Patient,
+    programme: Programme,
+    unit: Unit,
     started_on: dt.date,
 ) -> Enrolment:
     """Enrol a patient in a programme at a unit; one open enrolment per programme."""
     if Enrolment.objects.filter(
-        patient=patient, programme=programme,
+        patient=patient,
+        programme=programme,
         status__in=[EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED],
     ).exists():
         raise ValidationError({"programme": "The patient is already in this programme."})
@@ -146,9 +185,14 @@ def enrolment_start(
         enrolment = Enrolment.objects.create(
             patient=patient, programme=programme, unit=unit, started_on=started_on
         )
-        audit_record(actor=actor, action=AuditAction.CREATE, entity_type="Enrolment",
-                     entity_id=enrolment.pk, patient_id=patient.pk,
-                     detail={"programme": programme.code, "unit": unit.pk})
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            entity_type="Enrolment",
+            entity_id=enrolment.pk,
+            patient_id=patient.pk,
+            detail={"programme": programme.code, "unit": unit.pk},
+        )
     return enrolment
 
 
@@ -159,9 +203,14 @@ def enrolment_end(*, actor: User, enrolment: Enrolment, ended_on: dt.date) -> En
         enrolment.status = EnrolmentStatus.ENDED
         enrolment.ended_on = ended_on
         enrolment.save(update_fields=["status", "ended_on"])
-        audit_record(actor=actor, action=AuditAction.UPDATE, entity_type="Enrolment",
-                     entity_id=enrolment.pk, patient_id=enrolment.patient_id,
-                     detail={"status": "ended"})
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            entity_type="Enrolment",
+            entity_id=enrolment.pk,
+            patient_id=enrolment.patient_id,
+            detail={"status": "ended"},
+        )
     return enrolment
 
 
@@ -178,12 +227,20 @@ def care_team_member_add(
     team = patient.care_team
     with transaction.atomic():
         member, created = CareTeamMember.objects.get_or_create(
-            care_team=team, user=user, removed_at=None,
+            care_team=team,
+            user=user,
+            removed_at=None,
             defaults={"role": role, "is_lead": is_lead, "added_at": now()},
         )
         if created:
-            audit_record(actor=actor, action=AuditAction.CREATE, entity_type="CareTeamMember",
-                         entity_id=member.pk, patient_id=patient.pk, detail={"role": role})
+            audit_record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                entity_type="CareTeamMember",
+                entity_id=member.pk,
+                patient_id=patient.pk,
+                detail={"role": role},
+            )
     return member
 
 
@@ -191,6 +248,11 @@ def care_team_member_remove(*, actor: User, member: CareTeamMember) -> None:
     with transaction.atomic():
         member.removed_at = now()
         member.save(update_fields=["removed_at"])
-        audit_record(actor=actor, action=AuditAction.UPDATE, entity_type="CareTeamMember",
-                     entity_id=member.pk, patient_id=member.care_team.patient_id,
-                     detail={"removed": True})
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            entity_type="CareTeamMember",
+            entity_id=member.pk,
+            patient_id=member.care_team.patient_id,
+            detail={"removed": True},
+        )

@@ -13,11 +13,28 @@ from coproduce.observations.catalogue import catalogue
 
 DEFINITIONS_DIR = Path(__file__).with_name("definitions")
 TOP_LEVEL_KEYS = {
-    "code", "version", "title", "summary", "source", "licence", "reviewed_by", "reviewed_on",
-    "condition", "measure",
+    "code",
+    "version",
+    "title",
+    "summary",
+    "source",
+    "licence",
+    "reviewed_by",
+    "reviewed_on",
+    "condition",
+    "measure",
 }
-REQUIRED_KEYS = ("code", "version", "title", "summary", "source", "licence", "reviewed_by",
-                 "reviewed_on", "condition")
+REQUIRED_KEYS = (
+    "code",
+    "version",
+    "title",
+    "summary",
+    "source",
+    "licence",
+    "reviewed_by",
+    "reviewed_on",
+    "condition",
+)
 MEASURE_KEYS = {"code", "target_low", "target_high", "target_text", "direction"}
 DIRECTIONS = ("lower-is-better", "higher-is-better", "in-range", "none")
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
@@ -94,6 +111,7 @@ def parse_programme(path: Path) -> ProgrammeDefinition:
         problem(None, "a programme needs at least one [[measure]]")
         raw_measures = []
     for index, raw in enumerate(raw_measures):
+
         def at(key: str, index: int = index) -> int | None:
             return lines.key(key, "measure", index)
 
@@ -101,8 +119,11 @@ def parse_programme(path: Path) -> ProgrammeDefinition:
             problem(at(key), f"measure {index + 1}: unknown key {key!r}")
         measure_code = raw.get("code")
         if measure_code not in known_codes:
-            problem(at("code"), f"measure {index + 1}: code {measure_code!r} is not in the "
-                                "observation catalogue (coproduce/observations/catalogue.toml)")
+            problem(
+                at("code"),
+                f"measure {index + 1}: code {measure_code!r} is not in the "
+                "observation catalogue (coproduce/observations/catalogue.toml)",
+            )
             continue
         if measure_code in seen:
             problem(at("code"), f"measure {measure_code} appears twice")
@@ -110,8 +131,10 @@ def parse_programme(path: Path) -> ProgrammeDefinition:
         seen.add(measure_code)
         direction = raw.get("direction", "none")
         if direction not in DIRECTIONS:
-            problem(at("direction"), f"measure {measure_code}: direction must be one of "
-                                     f"{', '.join(DIRECTIONS)}")
+            problem(
+                at("direction"),
+                f"measure {measure_code}: direction must be one of {', '.join(DIRECTIONS)}",
+            )
             continue
         low, high = raw.get("target_low"), raw.get("target_high")
         info = known_codes[measure_code]
@@ -123,24 +146,39 @@ def parse_programme(path: Path) -> ProgrammeDefinition:
             elif info.kind != "quantity":
                 problem(at(key), f"measure {measure_code}: {key} needs a numeric code")
             elif not info.plausible_low <= value <= info.plausible_high:
-                problem(at(key), f"measure {measure_code}: {key} {value} is outside the "
-                                 f"plausible range {info.plausible_low:g}-{info.plausible_high:g}")
+                problem(
+                    at(key),
+                    f"measure {measure_code}: {key} {value} is outside the "
+                    f"plausible range {info.plausible_low:g}-{info.plausible_high:g}",
+                )
         if isinstance(low, int | float) and isinstance(high, int | float) and low >= high:
-            problem(at("target_low"), f"measure {measure_code}: target_low must be below "
-                                      "target_high")
-        measures.append(MeasureDefinition(
-            code=measure_code, direction=direction,
-            target_low=float(low) if isinstance(low, int | float) else None,
-            target_high=float(high) if isinstance(high, int | float) else None,
-            target_text=str(raw.get("target_text", "")),
-        ))
+            problem(
+                at("target_low"), f"measure {measure_code}: target_low must be below target_high"
+            )
+        measures.append(
+            MeasureDefinition(
+                code=measure_code,
+                direction=direction,
+                target_low=float(low) if isinstance(low, int | float) else None,
+                target_high=float(high) if isinstance(high, int | float) else None,
+                target_text=str(raw.get("target_text", "")),
+            )
+        )
     if problems:
         raise DataFileError(problems)
     return ProgrammeDefinition(
-        code=code, version=version, title=data["title"], summary=data["summary"],
-        source=data["source"], licence=data["licence"], reviewed_by=data["reviewed_by"],
-        reviewed_on=data["reviewed_on"], condition=dict(condition), measures=tuple(measures),
-        path=str(path), sha256=hashlib.sha256(text.encode()).hexdigest(),
+        code=code,
+        version=version,
+        title=data["title"],
+        summary=data["summary"],
+        source=data["source"],
+        licence=data["licence"],
+        reviewed_by=data["reviewed_by"],
+        reviewed_on=data["reviewed_on"],
+        condition=dict(condition),
+        measures=tuple(measures),
+        path=str(path),
+        sha256=hashlib.sha256(text.encode()).hexdigest(),
     )
 
 

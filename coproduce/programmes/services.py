@@ -25,8 +25,10 @@ def programme_load(*, actor: User | None, definition: ProgrammeDefinition) -> tu
             return programme, "unchanged"
         if programme is not None and programme.version == definition.version:
             raise ValidationError(
-                {"version": f"{definition.path}: the file changed but its version is still "
-                            f"{definition.version}; bump the version."}
+                {
+                    "version": f"{definition.path}: the file changed but its version is still "
+                    f"{definition.version}; bump the version."
+                }
             )
         outcome = "updated" if programme is not None else "created"
         if programme is None:
@@ -40,13 +42,21 @@ def programme_load(*, actor: User | None, definition: ProgrammeDefinition) -> tu
         programme.measures.all().delete()  # configuration rows, rebuilt from the file
         ClinicalMeasure.objects.bulk_create(
             ClinicalMeasure(
-                programme=programme, code=m.code, display=code_info(m.code).display,
-                unit=code_info(m.code).unit, target_low=m.target_low,
-                target_high=m.target_high, target_text=m.target_text,
+                programme=programme,
+                code=m.code,
+                display=code_info(m.code).display,
+                unit=code_info(m.code).unit,
+                target_low=m.target_low,
+                target_high=m.target_high,
+                target_text=m.target_text,
             )
             for m in definition.measures
         )
-        audit_record(actor=actor, action=AuditAction.UPDATE if outcome == "updated"
-                     else AuditAction.CREATE, entity_type="Programme", entity_id=programme.pk,
-                     detail={"code": definition.code, "version": definition.version})
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE if outcome == "updated" else AuditAction.CREATE,
+            entity_type="Programme",
+            entity_id=programme.pk,
+            detail={"code": definition.code, "version": definition.version},
+        )
     return programme, outcome

@@ -15,8 +15,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="*", type=Path)
-        parser.add_argument("--check", action="store_true",
-                            help="Validate only; change nothing.")
+        parser.add_argument("--check", action="store_true", help="Validate only; change nothing.")
 
     def handle(self, *args, files, check, **options):
         paths = files or built_in_programme_paths()

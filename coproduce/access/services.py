@@ -15,6 +15,7 @@ from coproduce.access.models import (
     ConsentKind,
     Relationship,
 )
+from coproduce.access.policy import access_for
 from coproduce.accounts.models import Role, User
 from coproduce.core.audit import AuditAction, audit_record
 from coproduce.core.clock import now, today
@@ -41,7 +42,11 @@ def carer_grant_create(
     patient agrees (`carer_grant_patient_consent`).
     """
     is_patient_self = actor.role == Role.PATIENT and patient.user_id == actor.pk
-    is_clinician_for_child = actor.role == Role.CLINICIAN and patient.age_on(today()) < ADULT_AGE
+    is_clinician_for_child = (
+        actor.role == Role.CLINICIAN
+        and patient.age_on(today()) < ADULT_AGE
+        and access_for(actor, patient) is not None
+    )
     if not (is_patient_self or is_clinician_for_child):
         raise PermissionDenied("Only the patient, or a clinician for a child, can add a carer.")
     errors: dict[str, str] = {}
@@ -92,7 +97,7 @@ def carer_grant_revoke(*, actor: User, grant: CarerGrant) -> CarerGrant:
     allowed = (
         (actor.role == Role.PATIENT and grant.patient.user_id == actor.pk)
         or actor.pk == grant.carer_id
-        or actor.role == Role.CLINICIAN
+        or (actor.role == Role.CLINICIAN and access_for(actor, grant.patient) is not None)
     )
     if not allowed:
         raise PermissionDenied("You cannot end this carer's access.")

@@ -158,9 +158,14 @@ def test_database_refuses_a_current_entered_in_error_row(cast):
 
 def test_audit_event_is_in_the_same_transaction_as_the_write(cast):
     before = AuditEvent.objects.count()
-    with pytest.raises(RuntimeError), transaction.atomic():
-        record_systolic(cast, 120)
-        raise RuntimeError("roll back")
+
+    def record_then_fail():
+        with transaction.atomic():
+            record_systolic(cast, 120)
+            raise RuntimeError("roll back")
+
+    with pytest.raises(RuntimeError):
+        record_then_fail()
     assert AuditEvent.objects.count() == before
     assert not Observation.objects.filter(patient=cast.patient).exists()
 

@@ -16,6 +16,11 @@ MARK_BY_DIRECTORY = {
 }
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Tests serve static files through the finders; the collected directory need not exist.
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark every test by its directory: integration tests run again on PostgreSQL, and
     browser tests drive Chromium."""

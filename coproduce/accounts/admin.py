@@ -1,5 +1,7 @@
 """Registrations on the audited admin site (see admin_site.py)."""
 
+from django.contrib import admin
+
 from coproduce.accounts.admin_site import AuditedModelAdmin, site
 from coproduce.accounts.models import User
 from coproduce.core.models import AuditEvent
@@ -7,7 +9,7 @@ from coproduce.network.models import Network, Region, Unit, UnitMembership
 from coproduce.programmes.models import Programme
 
 
-@site.register(User)
+@admin.register(User, site=site)
 class UserAdmin(AuditedModelAdmin):
     list_display = ["username", "role", "profession", "is_active", "last_login"]
     list_filter = ["role", "profession", "is_active"]
@@ -24,27 +26,27 @@ class UserAdmin(AuditedModelAdmin):
     ]
 
 
-@site.register(Network)
+@admin.register(Network, site=site)
 class NetworkAdmin(AuditedModelAdmin):
     list_display = ["name", "slug", "confidential_from_age", "own_consent_from_age"]
 
 
-@site.register(Region)
+@admin.register(Region, site=site)
 class RegionAdmin(AuditedModelAdmin):
     list_display = ["name", "network"]
 
 
-@site.register(Unit)
+@admin.register(Unit, site=site)
 class UnitAdmin(AuditedModelAdmin):
     list_display = ["name", "code", "region", "time_zone"]
 
 
-@site.register(UnitMembership)
+@admin.register(UnitMembership, site=site)
 class UnitMembershipAdmin(AuditedModelAdmin):
     list_display = ["user", "unit", "is_lead", "started_on", "ended_on"]
 
 
-@site.register(Programme)
+@admin.register(Programme, site=site)
 class ProgrammeAdmin(AuditedModelAdmin):
     list_display = ["code", "version", "title", "loaded_at"]
     readonly_fields = ["code", "version", "title", "definition", "source_sha256", "loaded_at"]
@@ -53,7 +55,7 @@ class ProgrammeAdmin(AuditedModelAdmin):
         return False  # programmes come from reviewed files: `coproduce load_programmes`
 
 
-@site.register(AuditEvent)
+@admin.register(AuditEvent, site=site)
 class AuditEventAdmin(AuditedModelAdmin):
     list_display = ["occurred_at", "actor", "action", "outcome", "entity_type", "entity_id"]
     list_filter = ["action", "outcome", "entity_type"]

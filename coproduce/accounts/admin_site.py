@@ -17,6 +17,12 @@ class CoproduceAdminSite(admin.AdminSite):
     site_title = "Coproduce administration"
     index_title = "Organisation and configuration"
 
+    def login(self, request, extra_context=None):
+        """One log-in page for everyone (with lockout and two-step verification)."""
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.GET.get("next", "/admin/"))
+
     def has_permission(self, request) -> bool:
         user = request.user
         return (

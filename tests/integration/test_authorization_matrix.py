@@ -1,0 +1,443 @@
+"""The authorization matrix (issue 2, item 13; OWASP authorization testing).
+
+Every URL pattern in the URLconf must have an entry here saying which roles may use it.
+The test enumerates the URLconf, so a new route without an entry fails the suite. Each
+route is then requested by every role; routes that take a patient or object id also get
+cross-patient and cross-unit id swaps; and no denial may contain patient data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from coproduce.access.models import CarerGrant
+from coproduce.core.clock import now, today
+from coproduce.observations import services as observation_services
+from coproduce.patients import services as patient_services
+from coproduce.patients.models import CareTeamMember
+from coproduce.programmes.definition import built_in_programme_paths, parse_programme
+from coproduce.programmes.services import programme_load
+from tests import factories
+
+ANONYMOUS, PATIENT, CARER, CLINICIAN, QI_LEAD, ADMINISTRATOR = (
+    "anonymous",
+    "patient",
+    "carer",
+    "clinician",
+    "qi_lead",
+    "administrator",
+)
+ADMIN_ONLY = frozenset({ADMINISTRATOR})
+LOGGED_IN = frozenset({PATIENT, CARER, CLINICIAN, QI_LEAD, ADMINISTRATOR})
+EVERYONE = LOGGED_IN | {ANONYMOUS}
+NOBODY: frozenset[str] = frozenset()
+
+
+@dataclass
+class World:
+    """The standard cast plus one object of each kind on both sides of every boundary."""
+
+    cast: factories.Cast
+    enrolment: object
+    other_enrolment: object
+    member: CareTeamMember
+    other_member: CareTeamMember
+    child_grant: CarerGrant
+    patient_grant: CarerGrant
+    stranger_grant: CarerGrant
+    observation: object
+    other_observation: object
+    secrets: list[str] = field(default_factory=list)
+
+
+Kwargs = Callable[[World], dict]
+
+
+@dataclass(frozen=True)
+class Route:
+    allowed: frozenset[str]
+    kwargs: Kwargs = lambda w: {}  # noqa: E731
+    method: str = "get"
+    # id swaps: kwargs that point at objects on the other side of a boundary
+    swaps: tuple[Kwargs, ...] = ()
+    # a role's own objects when they differ from `kwargs` (e.g. a carer's patient)
+    kwargs_for: dict[str, Kwargs] = field(default_factory=dict)
+    # log-in and log-out pages: a redirect to the log-in page is their normal answer
+    ends_at_login: bool = False
+    # the status an allowed role gets when it is not a success (e.g. 404 for a missing page)
+    allowed_status: int | None = None
+
+
+def own(w: World) -> dict:
+    return {"patient_id": w.cast.patient.pk}
+
+
+def other(w: World) -> dict:
+    return {"patient_id": w.cast.other_patient.pk}
+
+
+MATRIX: dict[str, Route] = {
+    # --- public -------------------------------------------------------------------------
+    "health": Route(EVERYONE),
+    "accounts:login": Route(EVERYONE),
+    "accounts:password_reset": Route(EVERYONE),
+    "accounts:password_reset_done": Route(EVERYONE),
+    "accounts:password_reset_confirm": Route(
+        EVERYONE, kwargs=lambda w: {"uidb64": "MQ", "token": "set-password"}
+    ),
+    "accounts:password_reset_complete": Route(EVERYONE),
+    # --- any logged-in user ---------------------------------------------------------------
+    "home": Route(LOGGED_IN),
+    # Logging out ends on the log-in page, for anyone.
+    "accounts:logout": Route(EVERYONE, method="post", ends_at_login=True),
+    "accounts:mfa_verify": Route(LOGGED_IN),
+    "accounts:mfa_setup": Route(LOGGED_IN),
+    # --- patients: their own record -------------------------------------------------------
+    "patients:my_home": Route(frozenset({PATIENT})),
+    "patients:my_access_log": Route(frozenset({PATIENT})),
+    "access:my_carers": Route(frozenset({PATIENT})),
+    "access:my_consents": Route(frozenset({PATIENT})),
+    "access:my_carer_revoke": Route(
+        frozenset({PATIENT}),
+        method="post",
+        kwargs=lambda w: {"grant_id": w.patient_grant.pk},
+        swaps=(
+            lambda w: {"grant_id": w.child_grant.pk},
+            lambda w: {"grant_id": w.stranger_grant.pk},
+        ),
+    ),
+    "access:my_carer_agree": Route(
+        frozenset({PATIENT}),
+        method="post",
+        kwargs=lambda w: {"grant_id": w.patient_grant.pk},
+        swaps=(lambda w: {"grant_id": w.stranger_grant.pk},),
+    ),
+    # --- carers ---------------------------------------------------------------------------
+    "patients:carer_home": Route(frozenset({CARER})),
+    "patients:carer_patient": Route(
+        frozenset({CARER}), kwargs=lambda w: {"patient_id": w.cast.child.pk}, swaps=(other,)
+    ),
+    # --- clinicians -----------------------------------------------------------------------
+    "patients:patient_list": Route(frozenset({CLINICIAN})),
+    "patients:patient_create": Route(frozenset({CLINICIAN})),
+    "patients:patient_detail": Route(frozenset({CLINICIAN}), kwargs=own, swaps=(other,)),
+    "patients:enrolment_start": Route(
+        frozenset({CLINICIAN}), kwargs=own, method="post", swaps=(other,)
+    ),
+    "patients:enrolment_end": Route(
+        frozenset({CLINICIAN}),
+        method="post",
+        kwargs=lambda w: {**own(w), "enrolment_id": w.enrolment.pk},
+        swaps=(
+            lambda w: {**other(w), "enrolment_id": w.other_enrolment.pk},
+            lambda w: {**own(w), "enrolment_id": w.other_enrolment.pk},
+        ),
+    ),
+    "patients:care_team_add": Route(
+        frozenset({CLINICIAN}), kwargs=own, method="post", swaps=(other,)
+    ),
+    "patients:care_team_remove": Route(
+        frozenset({CLINICIAN}),
+        method="post",
+        kwargs=lambda w: {**own(w), "member_id": w.member.pk},
+        swaps=(
+            lambda w: {**other(w), "member_id": w.other_member.pk},
+            lambda w: {**own(w), "member_id": w.other_member.pk},
+        ),
+    ),
+    "access:patient_carer_add": Route(
+        frozenset({CLINICIAN}),
+        kwargs=lambda w: {"patient_id": w.cast.child.pk},
+        swaps=(other,),
+    ),
+    "access:patient_carer_revoke": Route(
+        frozenset({CLINICIAN}),
+        method="post",
+        kwargs=lambda w: {"patient_id": w.cast.child.pk, "grant_id": w.child_grant.pk},
+        swaps=(
+            lambda w: {**other(w), "grant_id": w.stranger_grant.pk},
+            lambda w: {"patient_id": w.cast.child.pk, "grant_id": w.stranger_grant.pk},
+            lambda w: {"patient_id": w.cast.child.pk, "grant_id": w.patient_grant.pk},
+        ),
+    ),
+    "observations:observation_add": Route(frozenset({CLINICIAN}), kwargs=own, swaps=(other,)),
+    "observations:observation_history": Route(
+        frozenset({CLINICIAN}),
+        kwargs=lambda w: {**own(w), "observation_id": w.observation.pk},
+        swaps=(
+            lambda w: {**other(w), "observation_id": w.other_observation.pk},
+            lambda w: {**own(w), "observation_id": w.other_observation.pk},
+        ),
+    ),
+    "observations:observation_correct": Route(
+        frozenset({CLINICIAN}),
+        kwargs=lambda w: {**own(w), "observation_id": w.observation.pk},
+        swaps=(
+            lambda w: {**other(w), "observation_id": w.other_observation.pk},
+            lambda w: {**own(w), "observation_id": w.other_observation.pk},
+        ),
+    ),
+    "observations:code_help": Route(frozenset({CLINICIAN})),
+    # --- QI and administration ------------------------------------------------------------
+    "network:qi_home": Route(frozenset({QI_LEAD})),
+    "network:admin_home": Route(frozenset({ADMINISTRATOR})),
+    # The admin's own log-in and log-out send everyone to the one log-in page.
+    "admin:login": Route(EVERYONE, ends_at_login=True),
+    # No admin has autocomplete fields; the endpoint refuses everyone.
+    "admin:autocomplete": Route(NOBODY),
+    # Our models have no public pages: an administrator gets "not found", others log in.
+    "admin:view_on_site": Route(
+        ADMIN_ONLY, allowed_status=404, kwargs=lambda w: {"content_type_id": "1", "object_id": "1"}
+    ),
+    "admin/(?P<url>.*)$": Route(
+        ADMIN_ONLY, allowed_status=404, kwargs=lambda w: {"url": "no-such-page/"}
+    ),
+    "admin:logout": Route(EVERYONE, method="post", ends_at_login=True),
+}
+
+# Django admin routes not listed above: administrators only, except what nobody may do:
+# delete anything, add programmes (they come from reviewed files) or audit events.
+ADMIN_NOBODY_SUFFIXES = ("_delete",)
+ADMIN_NOBODY = {
+    "admin:programmes_programme_add",
+    "admin:core_auditevent_add",
+}
+
+
+def walk(patterns, prefix="", namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace
+            full = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), full)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name and (f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            yield name or prefix + str(pattern.pattern), pattern
+
+
+ALL_ROUTES = dict(walk(get_resolver().url_patterns))
+
+
+def admin_route(name: str) -> Route:
+    """The matrix entry for a Django admin route, by naming rule."""
+    if name in ADMIN_NOBODY or name.endswith(ADMIN_NOBODY_SUFFIXES):
+        return Route(NOBODY, kwargs=lambda w, n=name: admin_kwargs(n))
+    return Route(ADMIN_ONLY, kwargs=lambda w, n=name: admin_kwargs(n))
+
+
+def admin_kwargs(name: str) -> dict:
+    """Arguments for an admin route: an existing object of the route's model."""
+    if name == "admin:app_list":
+        return {"app_label": "network"}
+    if name.startswith("admin/") and "<path:object_id>" in name:  # unnamed change redirect
+        app_label, model_name = name.split("/")[1:3]
+        model = apps.get_model(app_label, model_name)
+        return {"object_id": str(model.objects.order_by("pk").first().pk)}
+    for action in ("_change", "_history", "_delete"):
+        if name.endswith(action):
+            app_model = name.removeprefix("admin:").removesuffix(action)
+            for model in apps.get_models():
+                if f"{model._meta.app_label}_{model._meta.model_name}" == app_model:
+                    return {"object_id": str(model.objects.order_by("pk").first().pk)}
+    return {}
+
+
+def entry_for(name: str) -> Route | None:
+    if name in MATRIX:
+        return MATRIX[name]
+    if name.startswith(("admin:", "admin/")):
+        return admin_route(name)
+    return None
+
+
+def test_every_route_has_a_matrix_entry():
+    missing = sorted(name for name in ALL_ROUTES if entry_for(name) is None)
+    assert missing == [], f"routes without an authorization matrix entry: {missing}"
+
+
+def test_every_matrix_entry_is_a_route():
+    stale = sorted(set(MATRIX) - set(ALL_ROUTES))
+    assert stale == [], f"matrix entries for routes that no longer exist: {stale}"
+
+
+def test_the_admin_has_routes_for_its_models():
+    assert "admin:patients_patient_changelist" not in ALL_ROUTES  # no clinical data there
+    assert "admin:network_unit_changelist" in ALL_ROUTES
+
+
+@pytest.fixture
+def world(cast) -> World:
+    programme, _ = programme_load(
+        actor=None, definition=parse_programme(built_in_programme_paths()[0])
+    )
+    enrol = lambda patient, unit: patient_services.enrolment_start(  # noqa: E731
+        actor=None, patient=patient, programme=programme, unit=unit, started_on=today()
+    )
+    stranger_child = factories.make_patient(
+        tree=cast.tree,
+        unit=cast.tree.units[1],
+        birth_date=today() - dt.timedelta(days=365 * 5),
+        clinicians=(cast.other_clinician,),
+    )
+    stranger_grant = factories.make_carer_grant(
+        patient=stranger_child,
+        carer=factories.make_user(role="carer", network=cast.network),
+        granted_by=cast.other_clinician,
+    )
+    record = lambda patient: observation_services.observation_record(  # noqa: E731
+        actor=None,
+        patient=patient,
+        code="loinc:8480-6",
+        quantity=131,
+        unit="mm[Hg]",
+        effective_at=now() - dt.timedelta(days=1),
+        source="clinician",
+    )
+    world = World(
+        cast=cast,
+        enrolment=enrol(cast.patient, cast.tree.units[0]),
+        other_enrolment=enrol(cast.other_patient, cast.tree.units[1]),
+        member=CareTeamMember.objects.get(care_team__patient=cast.patient, user=cast.nurse),
+        other_member=CareTeamMember.objects.get(
+            care_team__patient=cast.other_patient, user=cast.other_clinician
+        ),
+        child_grant=CarerGrant.objects.get(patient=cast.child, carer=cast.carer),
+        patient_grant=CarerGrant.objects.get(patient=cast.patient, carer=cast.carer),
+        stranger_grant=stranger_grant,
+        observation=record(cast.patient),
+        other_observation=record(cast.other_patient),
+    )
+    for patient in (cast.patient, cast.child, cast.other_patient, stranger_child):
+        world.secrets += [patient.family_name, patient.local_id]
+    return world
+
+
+def client_for(role: str, world: World, client, verified_client):
+    if role == ANONYMOUS:
+        return client
+    return verified_client(world.cast.logins()[role])
+
+
+def is_login_redirect(response) -> bool:
+    location = response.headers.get("Location", "")
+    return response.status_code == 302 and (
+        "/accounts/login/" in location or "/admin/login/" in location
+    )
+
+
+def is_denied(response) -> bool:
+    return response.status_code in (403, 404) or is_login_redirect(response)
+
+
+def url_for(name: str, kwargs: dict) -> str:
+    """A named route by reverse(); an unnamed one by filling in its pattern."""
+    if not name.startswith("admin/"):
+        return reverse(name, kwargs=kwargs)
+    route = name.replace("(?P<url>.*)$", "<url>")
+    for key, value in kwargs.items():
+        route = re.sub(rf"<(\w+:)?{key}>", value, route)
+    return "/" + route
+
+
+def request(client, method: str, url: str):
+    return getattr(client, method)(url)
+
+
+def assert_no_patient_data(response, world: World, url: str, role: str) -> None:
+    body = response.content.decode(errors="replace")
+    leaked = [secret for secret in world.secrets if secret in body]
+    assert leaked == [], f"{role} denied at {url} but the response holds patient data"
+
+
+ROLES = [ANONYMOUS, PATIENT, CARER, CLINICIAN, QI_LEAD, ADMINISTRATOR]
+CHECKED_ROUTES = sorted(ALL_ROUTES)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_reaches_exactly_its_routes(role, world, client, verified_client):
+    failures = []
+    for name in CHECKED_ROUTES:
+        route = entry_for(name)
+        kwargs = route.kwargs_for.get(role, route.kwargs)(world)
+        url = url_for(name, kwargs)
+        test_client = client_for(role, world, client, verified_client)
+        response = request(test_client, route.method, url)
+        if route.ends_at_login:
+            if response.status_code >= 400:
+                failures.append(f"{name}: {role} got {response.status_code}")
+        elif role in route.allowed and route.allowed_status is not None:
+            if response.status_code != route.allowed_status:
+                failures.append(
+                    f"{name}: {role} should get {route.allowed_status}, got {response.status_code}"
+                )
+        elif role in route.allowed:
+            if is_denied(response) or response.status_code >= 500:
+                failures.append(f"{name}: {role} should be allowed, got {response.status_code}")
+        else:
+            if not is_denied(response):
+                failures.append(f"{name}: {role} should be denied, got {response.status_code}")
+            else:
+                assert_no_patient_data(response, world, url, role)
+    assert failures == [], "\n".join(failures)
+
+
+SWAPPED = [
+    (name, i) for name in CHECKED_ROUTES if (r := entry_for(name)) for i in range(len(r.swaps))
+]
+
+
+@pytest.mark.parametrize(("name", "swap"), SWAPPED)
+def test_id_swaps_are_denied_without_patient_data(name, swap, world, client, verified_client):
+    route = entry_for(name)
+    for role in route.allowed - {ANONYMOUS}:
+        test_client = client_for(role, world, client, verified_client)
+        url = reverse(name, kwargs=route.swaps[swap](world))
+        response = request(test_client, route.method, url)
+        assert is_denied(response), f"{role} reached {url}: {response.status_code}"
+        assert_no_patient_data(response, world, url, role)
+
+
+def test_every_route_with_an_id_has_swap_tests():
+    takes_id = [
+        name
+        for name, pattern in ALL_ROUTES.items()
+        if any(key.endswith("_id") for key in pattern.pattern.converters)
+        and not name.startswith("admin")
+    ]
+    assert takes_id, "the URLconf has routes with ids"
+    without = [name for name in takes_id if not entry_for(name).swaps]
+    assert without == []
+
+
+def test_swapped_writes_change_nothing(world, verified_client):
+    """A clinician of unit 1 posting to another unit's objects leaves them as they were."""
+    client = verified_client(world.cast.clinician)
+    client.post(
+        reverse(
+            "patients:enrolment_end",
+            kwargs={**other(world), "enrolment_id": world.other_enrolment.pk},
+        )
+    )
+    client.post(
+        reverse(
+            "patients:care_team_remove", kwargs={**own(world), "member_id": world.other_member.pk}
+        )
+    )
+    client.post(
+        reverse(
+            "access:patient_carer_revoke",
+            kwargs={"patient_id": world.cast.child.pk, "grant_id": world.stranger_grant.pk},
+        )
+    )
+    for obj in (world.other_enrolment, world.other_member, world.stranger_grant):
+        obj.refresh_from_db()
+    assert world.other_enrolment.status == "active"
+    assert world.other_member.removed_at is None
+    assert world.stranger_grant.revoked_at is None

@@ -63,7 +63,7 @@ Kwargs = Callable[[World], dict]
 @dataclass(frozen=True)
 class Route:
     allowed: frozenset[str]
-    kwargs: Kwargs = lambda w: {}  # noqa: E731
+    kwargs: Kwargs = lambda w: {}
     method: str = "get"
     # id swaps: kwargs that point at objects on the other side of a boundary
     swaps: tuple[Kwargs, ...] = ()

@@ -30,7 +30,6 @@ venv install: $(STAMP)
 # Reinstall only when the pinned dependencies change.
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON_FOR_VENV) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@
 

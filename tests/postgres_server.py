@@ -328,8 +328,6 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; its exit status is ours. 3 means no server binaries."""
     args = _parser().parse_args(argv)
-    # `kill` (as from a CI timeout) should clean up like Ctrl-C does: unwind through finally.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
         _parser().error("give a command after --")
@@ -360,4 +358,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # `kill` (as from a CI timeout) should clean up like Ctrl-C does: unwind through finally.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     sys.exit(main())

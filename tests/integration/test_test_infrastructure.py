@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from coproduce.accounts.models import Role
 from coproduce.core.models import AuditEvent
-from tests import factories
+from tests import factories, postgres_server
 from tests.postgres_server import PostgresNotFound, find_server_binaries, throwaway_postgres
 
 
@@ -135,3 +135,29 @@ def test_throwaway_server_refuses_a_database_name_that_is_not_an_identifier(serv
         throwaway_postgres(binaries=server_binaries, database='x"; DROP'),
     ):
         pass
+
+
+def no_binaries():
+    raise PostgresNotFound("PostgreSQL server binaries (initdb, postgres) not found.")
+
+
+def test_command_skips_with_an_install_hint_when_asked_and_no_server_exists(monkeypatch, capsys):
+    monkeypatch.setattr(postgres_server, "find_server_binaries", no_binaries)
+
+    status = postgres_server.main(["--if-available", "--", "true"])
+
+    assert status == 0
+    assert "SKIPPED" in capsys.readouterr().err
+
+
+def test_command_fails_when_no_server_exists_and_skipping_was_not_asked(monkeypatch, capsys):
+    monkeypatch.setattr(postgres_server, "find_server_binaries", no_binaries)
+
+    status = postgres_server.main(["--", "true"])
+
+    assert status != 0
+    assert "FAILED" in capsys.readouterr().err
+
+
+def test_command_passes_on_the_command_exit_status(server_binaries):
+    assert postgres_server.main(["--", "sh", "-c", 'test -n "$DATABASE_URL" && exit 7']) == 7

@@ -69,3 +69,35 @@ def observation_history(access: PatientAccess, observation: Observation) -> list
         current = visible_observations(access).get(pk=current.replaces_id)
         chain.append(current)
     return chain
+
+
+def latest_per_code(access: PatientAccess, *, limit: int = 200) -> list[Observation]:
+    """The newest current value of each code, newest first (a patient's "latest results")."""
+    seen: set[str] = set()
+    latest = []
+    for row in observations_recent(access, limit=limit):
+        if row.code not in seen:
+            seen.add(row.code)
+            latest.append(row)
+    return latest
+
+
+def observation_versions(access: PatientAccess, observation: Observation) -> list[Observation]:
+    """Every version of a value, newest first, whichever version `observation` is: later
+    corrections are followed forward, earlier ones back."""
+    newest = observation
+    while True:
+        later = visible_observations(access).filter(replaces=newest).first()
+        if later is None:
+            break
+        newest = later
+    versions = observation_history(access, newest)
+    audit_record(
+        actor=access.user,
+        action=AuditAction.READ,
+        entity_type="Observation",
+        entity_id=observation.pk,
+        patient_id=access.patient.pk,
+        detail={"versions": [v.pk for v in versions]},
+    )
+    return versions

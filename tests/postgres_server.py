@@ -261,6 +261,10 @@ def throwaway_postgres(
     server: subprocess.Popen | None = None
     try:
         account.take(base)
+        if account.switches_user:
+            # Let this process reach the socket even without root's override of file modes;
+            # the data directory inside stays private to the server (initdb makes it 0700).
+            base.chmod(0o711)
         socket_dir = base / "socket"
         socket_dir.mkdir()
         account.take(socket_dir)

@@ -16,7 +16,7 @@ DEV_ENV := COPRODUCE_INSECURE_DEV_KEY=1 COPRODUCE_SECURE_COOKIES=0
 # Test settings (tests/settings.py); for pytest-django the environment wins over pyproject.toml.
 TEST_ENV := DJANGO_SETTINGS_MODULE=tests.settings
 
-.PHONY: help venv install test check lint format migrations-check pytest pytest-postgres \
+.PHONY: help venv install test lint format migrations-check pytest pytest-postgres \
         demo bench clean
 
 help:

@@ -350,8 +350,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         binaries=binaries,
     ) as url:
         print(
-            f"==> PostgreSQL {binaries.version} ({binaries.bindir}) running on a throwaway "
-            f"unix socket; DATABASE_URL={url}",
+            f"==> PostgreSQL {binaries.version} ({binaries.bindir}), throwaway server on a unix "
+            f"socket, no TCP\n==> DATABASE_URL={url}",
             file=sys.stderr,
             flush=True,
         )

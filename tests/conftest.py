@@ -62,6 +62,12 @@ def network_tree(db) -> factories.NetworkTree:
 
 
 @pytest.fixture
+def programme(db):
+    """The rheumatoid arthritis programme, loaded through the loader service."""
+    return factories.load_programme()
+
+
+@pytest.fixture
 def cast(db) -> factories.Cast:
     """One person per role plus cross-unit people; see factories.Cast. No passwords: log
     in with `client.force_login(user)` (and `verified_client` for staff)."""

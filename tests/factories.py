@@ -21,7 +21,10 @@ from coproduce.core.clock import today
 from coproduce.network import services as network_services
 from coproduce.network.models import Network, Region, Unit
 from coproduce.patients import services as patient_services
-from coproduce.patients.models import CareTeamRole, Patient, Sex
+from coproduce.patients.models import CareTeamRole, Enrolment, Patient, Sex
+from coproduce.programmes.definition import built_in_programme_paths, parse_programme
+from coproduce.programmes.models import Programme
+from coproduce.programmes.services import programme_load
 
 # Long enough and uncommon enough for every password validator in settings.
 PASSWORD = "Tangerine-orbit-1729"
@@ -149,6 +152,26 @@ def make_patient(
             actor=None, patient=patient, user=clinician, role=CareTeamRole.CLINICIAN
         )
     return patient
+
+
+def load_programme(code: str = "rheumatoid-arthritis") -> Programme:
+    """A built-in programme loaded through the loader, as `load_programmes` does."""
+    paths = {path.stem: path for path in built_in_programme_paths()}
+    programme, _ = programme_load(actor=None, definition=parse_programme(paths[code]))
+    return programme
+
+
+def make_enrolment(
+    *, patient: Patient, programme: Programme, unit: Unit | None = None, days_ago: int = 365
+) -> Enrolment:
+    """Enrol `patient` in `programme` at their home unit (or `unit`), `days_ago` days ago."""
+    return patient_services.enrolment_start(
+        actor=None,
+        patient=patient,
+        programme=programme,
+        unit=unit or patient.home_unit,
+        started_on=today() - dt.timedelta(days=days_ago),
+    )
 
 
 def make_carer_grant(

@@ -161,3 +161,11 @@ def test_command_fails_when_no_server_exists_and_skipping_was_not_asked(monkeypa
 
 def test_command_passes_on_the_command_exit_status(server_binaries):
     assert postgres_server.main(["--", "sh", "-c", 'test -n "$DATABASE_URL" && exit 7']) == 7
+
+
+def test_programme_fixture_loads_through_the_loader_and_enrols(cast, programme):
+    enrolment = factories.make_enrolment(patient=cast.patient, programme=programme)
+
+    assert programme.code == "rheumatoid-arthritis"
+    assert enrolment.unit == cast.patient.home_unit
+    assert AuditEvent.objects.filter(entity_type="Enrolment", patient_id=cast.patient.pk).exists()

@@ -15,6 +15,13 @@ SCOPE_CHOICES = [
     ("report_own", _("Tell my care team what they notice about me (their own reports)")),
     ("care_plan", _("See my care plan and help with it")),
 ]
+# The same permissions in the words a clinician uses about a child.
+SCOPE_CHOICES_FOR_CHILD = [
+    ("view_reports", _("See the child's reports and results")),
+    ("report_for_patient", _("Fill in reports for the child")),
+    ("report_own", _("Report what they notice about the child (their own reports)")),
+    ("care_plan", _("See the care plan and help with it")),
+]
 
 
 class CarerGrantForm(AccessibleForm):
@@ -25,7 +32,7 @@ class CarerGrantForm(AccessibleForm):
         widget=forms.TextInput({"autocomplete": "off"}),
     )
     relationship = forms.ChoiceField(
-        label=_("How are they related to the patient?"),
+        label=_("How is this person related to you?"),
         choices=[("", _("Choose…")), *Relationship.choices],
     )
     scopes = forms.MultipleChoiceField(
@@ -41,6 +48,13 @@ class CarerGrantForm(AccessibleForm):
         widget=DateInput(),
         help_text=_("Leave empty to keep access until it is ended."),
     )
+
+    def __init__(self, *args, for_child: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if for_child:
+            self.fields["relationship"].label = _("How is this person related to the child?")
+            self.fields["scopes"].choices = SCOPE_CHOICES_FOR_CHILD
+            self.fields["carer"].help_text = _("The carer needs their own Coproduce account first.")
 
 
 class ConsentChangeForm(AccessibleForm):

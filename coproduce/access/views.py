@@ -15,11 +15,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coproduce.access import services
-from coproduce.access.forms import SCOPE_CHOICES, CarerGrantForm, ConsentChangeForm
+from coproduce.access.forms import CarerGrantForm, ConsentChangeForm
 from coproduce.access.models import ConsentKind
 from coproduce.access.policy import PatientAccess
 from coproduce.access.selectors import (
-    GrantState,
     carer_accounts_matching,
     carer_grant_for_access,
     carer_grant_rows,
@@ -88,12 +87,7 @@ def my_carers(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "access/my_carers.html",
-        {
-            "form": form,
-            "grants": carer_grant_rows(access),
-            "states": GrantState,
-            "scope_words": dict(SCOPE_CHOICES),
-        },
+        {"form": form, "grants": carer_grant_rows(access)},
     )
 
 
@@ -203,7 +197,7 @@ def patient_carer_add(request: HttpRequest, patient_id: int) -> HttpResponse:
     """A clinician gives a parent or guardian access for a child (under 18). From the age
     of own consent the grant waits for the patient's agreement."""
     access = patient_for_user(request.user, patient_id, purpose="care")
-    form = CarerGrantForm(request.POST or None)
+    form = CarerGrantForm(request.POST or None, for_child=True)
     if request.method == "POST" and form.is_valid() and grant_from_form(request, access, form):
         messages.success(request, _("The carer was added."))
         return redirect("patients:patient_detail", patient_id=access.patient.pk)

@@ -45,8 +45,10 @@ class ObservationForm(AccessibleForm):
     value = forms.CharField(
         label=_("Value"),
         max_length=5000,
-        help_text=_("The unit is shown next to each measurement in the list above."),
-        widget=forms.TextInput({"autocomplete": "off", "inputmode": "decimal"}),
+        # The unit and the possible values (observations/code_help.html) describe the value.
+        widget=forms.TextInput(
+            {"autocomplete": "off", "aria-describedby": "code-help id_value_error"}
+        ),
     )
     effective_at = forms.DateTimeField(
         label=_("When it was measured"),
@@ -101,7 +103,7 @@ class ObservationCorrectForm(AccessibleForm):
         label=_("Why is it being corrected?"),
         max_length=500,
         widget=forms.Textarea({"rows": 2}),
-        help_text=_("Kept with the history of this value."),
+        help_text=_("For example: a typing error, or the wrong unit."),
     )
 
     def __init__(self, *args, kind: str, **kwargs):
@@ -124,5 +126,5 @@ class ObservationErrorForm(AccessibleForm):
         label=_("Why should this value be removed?"),
         max_length=500,
         widget=forms.Textarea({"rows": 2}),
-        help_text=_("The value stays in the history, marked as entered in error."),
+        help_text=_("For example: recorded for the wrong patient."),
     )

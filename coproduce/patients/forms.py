@@ -103,7 +103,9 @@ class PatientCreateForm(AccessibleForm):
 
 
 class EnrolmentStartForm(AccessibleForm):
-    programme = forms.ModelChoiceField(label=_("Care programme"), queryset=None)
+    programme = forms.ModelChoiceField(
+        label=_("Care programme"), queryset=None, empty_label=_("Choose…")
+    )
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, empty_label=None)
     started_on = forms.DateField(label=_("Start date"), widget=DateInput())
 

@@ -55,6 +55,9 @@ def observation_add(request: HttpRequest, patient_id: int) -> HttpResponse:
             "source": "clinician",
         }
         form = ObservationForm(request.POST or None, initial=initial)
+        form.fields["effective_at"].help_text = _(
+            "In the time zone of the patient's unit (%(zone)s)."
+        ) % {"zone": patient.home_unit.time_zone}
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
@@ -135,6 +138,8 @@ def observation_correct(request: HttpRequest, patient_id: int, observation_id: i
         prefix="correct",
         initial={"value": current_value_text(observation)},
     )
+    if unit_words(info.unit):
+        correct_form.fields["value"].help_text = _("In %(unit)s.") % {"unit": unit_words(info.unit)}
     error_form = ObservationErrorForm(request.POST if action == "error" else None, prefix="error")
     if action == "correct" and correct_form.is_valid():
         try:

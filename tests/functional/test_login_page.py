@@ -54,4 +54,4 @@ def test_login_page_causes_no_csp_violations(tab, transactional_db):
     tab.page.get_by_role("button", name="Log in").click()
     tab.page.wait_for_load_state()
 
-    assert tab.csp_violations == []
+    assert not tab.csp_violations, "\n".join(tab.csp_violations)

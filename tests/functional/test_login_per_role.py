@@ -21,7 +21,7 @@ def test_role_logs_in_and_reaches_its_home(tab, browser_cast, role):
 
     assert tab.page.url == tab.base_url + reverse(HOME_BY_ROLE[role])
     assert tab.page.get_by_role("button", name="Log out").is_visible()
-    assert tab.csp_violations == []
+    assert not tab.csp_violations, "\n".join(tab.csp_violations)
 
 
 @pytest.mark.parametrize("role", [Role.CLINICIAN, Role.QI_LEAD, Role.ADMINISTRATOR])

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from django.utils.translation import gettext_lazy
+
 from coproduce.core.datafiles import DataFileError, DataFileProblem, LineFinder, read_toml
 
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.toml")
@@ -39,6 +41,26 @@ class CodeInfo:
     @property
     def bare_code(self) -> str:
         return self.code.split(":", 1)[1]
+
+
+# UCUM units as people write them, for pages and messages (UCUM stays the stored form).
+UNIT_WORDS = {
+    "mm[Hg]": "mmHg",
+    "Cel": "°C",
+    "/min": gettext_lazy("per minute"),
+    "kg/m2": "kg/m²",
+    "ug/g": "µg/g",
+    "d": gettext_lazy("days"),
+    "min": gettext_lazy("minutes"),
+    "{score}": "",
+    "{count}": "",
+    "{grade}": "",
+}
+
+
+def unit_words(ucum: str) -> str:
+    """'mm[Hg]' → 'mmHg'; annotations such as '{score}' → ''."""
+    return str(UNIT_WORDS.get(ucum, ucum))
 
 
 class ImplausibleValue(ValueError):
@@ -127,15 +149,18 @@ def check_quantity(info: CodeInfo, value: float, unit: str) -> float:
     if info.kind != "quantity":
         raise ImplausibleValue(f"{info.display} is not a number.")
     if unit != info.unit:
-        raise ImplausibleValue(f"{info.display} is recorded in {info.unit}, not {unit}.")
+        raise ImplausibleValue(
+            f"{info.display} is recorded in {unit_words(info.unit)}, not {unit_words(unit)}."
+        )
     if not math.isfinite(value):
         raise ImplausibleValue(f"{info.display} must be a number.")
     assert info.plausible_low is not None
     assert info.plausible_high is not None
     if not info.plausible_low <= value <= info.plausible_high:
+        unit_text = f" {unit_words(info.unit)}".rstrip()
         raise ImplausibleValue(
-            f"{info.display} of {value:g} {info.unit} is not possible. "
-            f"Expected {info.plausible_low:g} to {info.plausible_high:g} {info.unit}. "
+            f"{info.display} of {value:g}{unit_text} is not possible. "
+            f"Expected {info.plausible_low:g} to {info.plausible_high:g}{unit_text}. "
             "Check the number and the unit."
         )
     return round(value, info.decimals)

@@ -45,6 +45,9 @@ class Observation(models.Model):
     status = models.CharField(
         max_length=20, choices=ObservationStatus.choices, default=ObservationStatus.FINAL
     )
+    status_reason = models.CharField(
+        max_length=500, blank=True, help_text="Why the value was corrected or withdrawn"
+    )
     is_current = models.BooleanField(default=True)
     is_confidential = models.BooleanField(default=False)
     replaces = models.OneToOneField(

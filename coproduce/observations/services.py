@@ -130,6 +130,7 @@ def observation_correct(
             source=old.source,
             reporter=actor,
             status=ObservationStatus.AMENDED,
+            status_reason=reason.strip()[:500],
             replaces=old,
             derived_from=old.derived_from,
             instrument_version=old.instrument_version,
@@ -159,7 +160,8 @@ def observation_mark_entered_in_error(
             raise ValidationError({"value": "This value has already been corrected or removed."})
         row.is_current = False
         row.status = ObservationStatus.ENTERED_IN_ERROR
-        row.save(update_fields=["is_current", "status"])
+        row.status_reason = reason.strip()[:500]
+        row.save(update_fields=["is_current", "status", "status_reason"])
         audit_record(
             actor=actor,
             action=AuditAction.UPDATE,

@@ -9,28 +9,17 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from coproduce.observations.catalogue import CodeInfo, ImplausibleValue, catalogue, code_info
+from coproduce.observations.catalogue import (
+    CodeInfo,
+    ImplausibleValue,
+    catalogue,
+    code_info,
+    unit_words,
+)
 from coproduce.observations.models import Observation
 
+
 # UCUM codes are exact but not readable; these are the words people use.
-UNIT_WORDS = {
-    "mm[Hg]": "mmHg",
-    "Cel": "°C",
-    "/min": gettext_lazy("per minute"),
-    "kg/m2": "kg/m²",
-    "ug/g": "µg/g",
-    "d": gettext_lazy("days"),
-    "min": gettext_lazy("minutes"),
-    "{score}": "",
-    "{count}": "",
-    "{grade}": "",
-}
-
-
-def unit_words(ucum: str) -> str:
-    return str(UNIT_WORDS.get(ucum, ucum))
-
-
 def coded_words(value: str) -> str:
     """'done-at-risk' → 'Done at risk'."""
     return value.replace("-", " ").replace("_", " ").capitalize()

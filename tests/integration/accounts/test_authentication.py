@@ -67,13 +67,26 @@ def test_staff_must_verify_before_any_page(client, network_tree):
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:mfa_verify"))
-    wrong = client.post(reverse("accounts:mfa_verify"), {"token": "000000"})
-    assert "not right" in wrong.content.decode()
     right = client.post(
         reverse("accounts:mfa_verify"), {"token": factories.totp_code(clinician), "next": "/"}
     )
     assert right.status_code == 302
     assert client.get(reverse("home")).status_code == 302  # on to the role's home
+
+
+def test_wrong_code_is_refused_next_to_the_field_and_audited(client, network_tree):
+    nurse = factories.make_user(
+        role="clinician",
+        network=network_tree.network,
+        password=factories.PASSWORD,
+        units=network_tree.units[:1],
+    )
+    log_in(client, nurse.username, factories.PASSWORD)
+    wrong = client.post(reverse("accounts:mfa_verify"), {"token": "000000"})
+    assert wrong.status_code == 200
+    assert "That code is not right" in wrong.content.decode()
+    assert AuditEvent.objects.filter(actor=nurse, action="mfa", outcome="denied").exists()
+    assert client.get(reverse("patients:patient_list")).status_code == 302
 
 
 def test_staff_without_a_device_enrols_and_gets_backup_codes(client, network_tree):

@@ -47,7 +47,7 @@ def test_implausible_value_message_names_value_range_and_unit():
     with pytest.raises(ImplausibleValue) as error:
         check_quantity(info, 900, "mm[Hg]")
     assert str(error.value) == (
-        "Systolic blood pressure of 900 mm[Hg] is not possible. Expected 50 to 280 mm[Hg]. "
+        "Systolic blood pressure of 900 mmHg is not possible. Expected 50 to 280 mmHg. "
         "Check the number and the unit."
     )
 

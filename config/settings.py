@@ -194,7 +194,9 @@ TASKS = {
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("sv", "Svenska"), ("es", "Español")]
+# Every string is marked for translation; a language is listed here once its catalogue
+# (locale/<lang>/LC_MESSAGES) is complete.
+LANGUAGES = [("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True

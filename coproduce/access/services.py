@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from coproduce.access.models import (
     CarerGrant,
@@ -48,24 +49,28 @@ def carer_grant_create(
         and access_for(actor, patient) is not None
     )
     if not (is_patient_self or is_clinician_for_child):
-        raise PermissionDenied("Only the patient, or a clinician for a child, can add a carer.")
+        raise PermissionDenied(_("Only the patient, or a clinician for a child, can add a carer."))
     errors: dict[str, str] = {}
     if carer.role != Role.CARER:
-        errors["carer"] = "This person does not have a carer account."
+        errors["carer"] = _("This person does not have a carer account.")
     if relationship not in Relationship.values:
-        errors["relationship"] = "Choose the relationship to the patient."
+        errors["relationship"] = _("Choose the relationship to the patient.")
     unknown = set(scopes) - set(CarerScope.values)
     if unknown:
-        errors["scopes"] = f"Unknown permission: {', '.join(sorted(unknown))}."
+        errors["scopes"] = _("Unknown permission: %(unknown)s.") % {
+            "unknown": ", ".join(sorted(unknown))
+        }
     elif not scopes:
-        errors["scopes"] = "Choose at least one thing the carer may do."
+        errors["scopes"] = _("Choose at least one thing the carer may do.")
     start = valid_from or now()
     if valid_until is not None and valid_until <= start:
-        errors["valid_until"] = "The end date must be after today."
+        errors["valid_until"] = _("The end date must be after today.")
     if errors:
         raise ValidationError(errors)
     if CarerGrant.objects.filter(patient=patient, carer=carer, revoked_at__isnull=True).exists():
-        raise ValidationError({"carer": "This carer already has access. Change or end it first."})
+        raise ValidationError(
+            {"carer": _("This carer already has access. Change or end it first.")}
+        )
     try:
         with transaction.atomic():
             grant = CarerGrant.objects.create(
@@ -88,7 +93,7 @@ def carer_grant_create(
                 detail={"carer": carer.pk, "scopes": sorted(scopes)},
             )
     except IntegrityError as error:
-        raise ValidationError({"carer": "This carer already has access."}) from error
+        raise ValidationError({"carer": _("This carer already has access.")}) from error
     return grant
 
 
@@ -100,7 +105,7 @@ def carer_grant_revoke(*, actor: User, grant: CarerGrant) -> CarerGrant:
         or (actor.role == Role.CLINICIAN and access_for(actor, grant.patient) is not None)
     )
     if not allowed:
-        raise PermissionDenied("You cannot end this carer's access.")
+        raise PermissionDenied(_("You cannot end this carer's access."))
     if grant.revoked_at is not None:
         return grant
     with transaction.atomic():
@@ -121,7 +126,7 @@ def carer_grant_revoke(*, actor: User, grant: CarerGrant) -> CarerGrant:
 def carer_grant_patient_consent(*, actor: User, grant: CarerGrant) -> CarerGrant:
     """The patient agrees to a grant someone else made (needed from `own_consent_from_age`)."""
     if actor.role != Role.PATIENT or grant.patient.user_id != actor.pk:
-        raise PermissionDenied("Only the patient can agree to this.")
+        raise PermissionDenied(_("Only the patient can agree to this."))
     with transaction.atomic():
         grant.patient_consented_at = now()
         grant.save(update_fields=["patient_consented_at"])
@@ -141,7 +146,7 @@ def consent_record(
 ) -> ConsentDecision:
     """Record a consent decision; it is in force from now (withdrawal too)."""
     if kind not in ConsentKind.values:
-        raise ValidationError({"kind": "Unknown kind of consent."})
+        raise ValidationError({"kind": _("Unknown kind of consent.")})
     if kind == ConsentKind.CARE and not given:
         raise ValidationError(
             {

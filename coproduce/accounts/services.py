@@ -7,6 +7,7 @@ import secrets
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -30,13 +31,18 @@ def user_create(
 ) -> User:
     """Create a login. Raises ValidationError naming the field on bad input."""
     if role not in Role.values:
-        raise ValidationError({"role": f"Unknown role {role!r}."})
+        raise ValidationError({"role": _("Unknown role %(role)s.") % {"role": repr(role)}})
     if profession and role != Role.CLINICIAN:
-        raise ValidationError({"profession": "Only clinicians have a profession."})
+        raise ValidationError({"profession": _("Only clinicians have a profession.")})
     if profession and profession not in Profession.values:
-        raise ValidationError({"profession": f"Unknown profession {profession!r}."})
+        raise ValidationError(
+            {
+                "profession": _("Unknown profession %(profession)s.")
+                % {"profession": repr(profession)}
+            }
+        )
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": "This username is taken."})
+        raise ValidationError({"username": _("This username is taken.")})
     user = User(
         username=username,
         email=email,

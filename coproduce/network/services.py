@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from coproduce.accounts.models import STAFF_ROLES, User
 from coproduce.core.audit import AuditAction, audit_record
@@ -45,7 +46,7 @@ def unit_membership_add(
     if user.role not in STAFF_ROLES:
         from django.core.exceptions import ValidationError
 
-        raise ValidationError({"user": "Only staff can be members of a unit."})
+        raise ValidationError({"user": _("Only staff can be members of a unit.")})
     with transaction.atomic():
         membership = UnitMembership.objects.create(
             unit=unit, user=user, started_on=started_on, is_lead=is_lead

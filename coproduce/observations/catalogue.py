@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coproduce.core.datafiles import DataFileError, DataFileProblem, LineFinder, read_toml
@@ -141,34 +142,48 @@ def code_info(code: str) -> CodeInfo:
     try:
         return catalogue()[code]
     except KeyError:
-        raise ImplausibleValue(f"Unknown observation code {code!r}.") from None
+        raise ImplausibleValue(
+            _("Unknown observation code %(code)s.") % {"code": repr(code)}
+        ) from None
 
 
 def check_quantity(info: CodeInfo, value: float, unit: str) -> float:
     """The value if plausible for the code, else ImplausibleValue with a plain message."""
     if info.kind != "quantity":
-        raise ImplausibleValue(f"{info.display} is not a number.")
+        raise ImplausibleValue(_("%(display)s is not a number.") % {"display": info.display})
     if unit != info.unit:
         raise ImplausibleValue(
-            f"{info.display} is recorded in {unit_words(info.unit)}, not {unit_words(unit)}."
+            _("%(display)s is recorded in %(unit)s, not %(given)s.")
+            % {"display": info.display, "unit": unit_words(info.unit), "given": unit_words(unit)}
         )
     if not math.isfinite(value):
-        raise ImplausibleValue(f"{info.display} must be a number.")
+        raise ImplausibleValue(_("%(display)s must be a number.") % {"display": info.display})
     assert info.plausible_low is not None
     assert info.plausible_high is not None
     if not info.plausible_low <= value <= info.plausible_high:
         unit_text = f" {unit_words(info.unit)}".rstrip()
         raise ImplausibleValue(
-            f"{info.display} of {value:g}{unit_text} is not possible. "
-            f"Expected {info.plausible_low:g} to {info.plausible_high:g}{unit_text}. "
-            "Check the number and the unit."
+            _(
+                "%(display)s of %(value)s%(unit)s is not possible. "
+                "Expected %(low)s to %(high)s%(unit)s. Check the number and the unit."
+            )
+            % {
+                "display": info.display,
+                "value": f"{value:g}",
+                "unit": unit_text,
+                "low": f"{info.plausible_low:g}",
+                "high": f"{info.plausible_high:g}",
+            }
         )
     return round(value, info.decimals)
 
 
 def check_code(info: CodeInfo, value: str) -> str:
     if info.kind != "coded":
-        raise ImplausibleValue(f"{info.display} is not a coded value.")
+        raise ImplausibleValue(_("%(display)s is not a coded value.") % {"display": info.display})
     if value not in info.values:
-        raise ImplausibleValue(f"{info.display}: choose one of {', '.join(info.values)}.")
+        raise ImplausibleValue(
+            _("%(display)s: choose one of %(values)s.")
+            % {"display": info.display, "values": ", ".join(info.values)}
+        )
     return value

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from coproduce.accounts.models import User
 from coproduce.core.audit import AuditAction, audit_record
@@ -32,7 +33,9 @@ def checked_value(
     try:
         if info.kind == "quantity":
             if quantity is None:
-                raise ImplausibleValue(f"Enter a number for {info.display}.")
+                raise ImplausibleValue(
+                    _("Enter a number for %(display)s.") % {"display": info.display}
+                )
             return {
                 "value_quantity": check_quantity(info, float(quantity), unit or info.unit),
                 "value_unit": info.unit,
@@ -40,7 +43,7 @@ def checked_value(
         if info.kind == "coded":
             return {"value_code": check_code(info, coded)}
         if not text.strip():
-            raise ImplausibleValue(f"Enter the text for {info.display}.")
+            raise ImplausibleValue(_("Enter the text for %(display)s.") % {"display": info.display})
         return {"value_text": text.strip()[:5000]}
     except ImplausibleValue as error:
         raise ValidationError({"value": str(error)}) from None
@@ -67,11 +70,13 @@ def observation_record(
     except ImplausibleValue as error:
         raise ValidationError({"code": str(error)}) from None
     if source not in ObservationSource.values:
-        raise ValidationError({"source": f"Unknown source {source!r}."})
+        raise ValidationError(
+            {"source": _("Unknown source %(source)s.") % {"source": repr(source)}}
+        )
     if effective_at.tzinfo is None:
-        raise ValidationError({"effective_at": "The time must include a time zone."})
+        raise ValidationError({"effective_at": _("The time must include a time zone.")})
     if effective_at > now() + FUTURE_TOLERANCE:
-        raise ValidationError({"effective_at": "The time cannot be in the future."})
+        raise ValidationError({"effective_at": _("The time cannot be in the future.")})
     values = checked_value(info, quantity=quantity, unit=unit, coded=coded, text=text)
     with transaction.atomic():
         observation = Observation.objects.create(
@@ -112,13 +117,13 @@ def observation_correct(
     """Replace a value with a corrected one. The old row stays, no longer current; the new
     row has status `amended` and points at it."""
     if not reason.strip():
-        raise ValidationError({"reason": "Say why the value is being corrected."})
+        raise ValidationError({"reason": _("Say why the value is being corrected.")})
     info = code_info(observation.code)
     values = checked_value(info, quantity=quantity, unit=unit, coded=coded, text=text)
     with transaction.atomic():
         old = Observation.objects.select_for_update().get(pk=observation.pk)
         if not old.is_current:
-            raise ValidationError({"value": "This value has already been corrected or removed."})
+            raise ValidationError({"value": _("This value has already been corrected or removed.")})
         old.is_current = False
         old.save(update_fields=["is_current"])
         new = Observation.objects.create(
@@ -153,11 +158,11 @@ def observation_mark_entered_in_error(
 ) -> None:
     """Withdraw a value that should never have been recorded. Nothing is deleted."""
     if not reason.strip():
-        raise ValidationError({"reason": "Say why the value is being removed."})
+        raise ValidationError({"reason": _("Say why the value is being removed.")})
     with transaction.atomic():
         row = Observation.objects.select_for_update().get(pk=observation.pk)
         if not row.is_current:
-            raise ValidationError({"value": "This value has already been corrected or removed."})
+            raise ValidationError({"value": _("This value has already been corrected or removed.")})
         row.is_current = False
         row.status = ObservationStatus.ENTERED_IN_ERROR
         row.status_reason = reason.strip()[:500]

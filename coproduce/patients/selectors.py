@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from coproduce.access.policy import PatientAccess, access_for, patients_visible_q
 from coproduce.accounts.models import Role, User
@@ -48,7 +49,7 @@ def patient_for_user(user: User, patient_id: object, *, purpose: str = "view") -
             patient_id=patient.pk if patient is not None else None,
             purpose=purpose,
         )
-        raise PermissionDenied("You do not have access to this record.")
+        raise PermissionDenied(_("You do not have access to this record."))
     audit_record(
         actor=user,
         action=AuditAction.READ,

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from coproduce.accounts.models import Role, User
 from coproduce.core.audit import AuditAction, audit_record
@@ -45,15 +46,21 @@ def validate_patient_fields(
 ) -> None:
     errors: dict[str, str] = {}
     if birth_date > today():
-        errors["birth_date"] = "The date of birth cannot be in the future."
+        errors["birth_date"] = _("The date of birth cannot be in the future.")
     elif birth_date.year < 1900:
-        errors["birth_date"] = "The date of birth must be after 1900."
+        errors["birth_date"] = _("The date of birth must be after 1900.")
     if sex not in Sex.values:
-        errors["sex"] = f"Choose one of: {', '.join(Sex.values)}."
+        errors["sex"] = _("Choose one of: %(values)s.") % {"values": ", ".join(Sex.values)}
     if deprivation_quintile is not None and not 1 <= deprivation_quintile <= 5:
-        errors["deprivation_quintile"] = "The deprivation quintile is a number from 1 to 5."
+        errors["deprivation_quintile"] = _("The deprivation quintile is a number from 1 to 5.")
     if errors:
         raise ValidationError(errors)
+
+
+def duplicate_local_id_message(local_id: str) -> str:
+    return _("A patient with local identifier %(local_id)s already exists.") % {
+        "local_id": local_id
+    }
 
 
 def patient_create(
@@ -82,16 +89,14 @@ def patient_create(
     """
     local_id = local_id.strip()
     if not local_id:
-        raise ValidationError({"local_id": "Enter the local identifier."})
+        raise ValidationError({"local_id": _("Enter the local identifier.")})
     validate_patient_fields(
         birth_date=birth_date, sex=sex, deprivation_quintile=deprivation_quintile
     )
     if home_unit.region.network_id != network.pk:
-        raise ValidationError({"home_unit": "The unit is not in this network."})
+        raise ValidationError({"home_unit": _("The unit is not in this network.")})
     if Patient.objects.filter(network=network, local_id=local_id).exists():
-        raise ValidationError(
-            {"local_id": f"A patient with local identifier {local_id} already exists."}
-        )
+        raise ValidationError({"local_id": duplicate_local_id_message(local_id)})
     try:
         with transaction.atomic():
             patient = Patient.objects.create(
@@ -125,9 +130,7 @@ def patient_create(
                 patient_id=patient.pk,
             )
     except IntegrityError as error:  # a concurrent create with the same local id
-        raise ValidationError(
-            {"local_id": f"A patient with local identifier {local_id} already exists."}
-        ) from error
+        raise ValidationError({"local_id": duplicate_local_id_message(local_id)}) from error
     return patient
 
 
@@ -135,7 +138,7 @@ def patient_update(*, actor: User, patient: Patient, **changes: object) -> Patie
     """Change demographic or contact fields; unknown fields are refused."""
     unknown = set(changes) - UPDATABLE_FIELDS
     if unknown:
-        raise ValidationError(dict.fromkeys(unknown, "This field cannot be changed here."))
+        raise ValidationError(dict.fromkeys(unknown, _("This field cannot be changed here.")))
     for name, value in changes.items():
         setattr(patient, name, value)
     validate_patient_fields(
@@ -159,7 +162,7 @@ def patient_update(*, actor: User, patient: Patient, **changes: object) -> Patie
 def patient_login_link(*, actor: User | None, patient: Patient, user: User) -> None:
     """Give a patient their own login and put them on their care team."""
     if user.role != Role.PATIENT:
-        raise ValidationError({"user": "Only a patient login can be linked to a record."})
+        raise ValidationError({"user": _("Only a patient login can be linked to a record.")})
     with transaction.atomic():
         patient.user = user
         patient.save(update_fields=["user"])
@@ -180,7 +183,7 @@ def enrolment_start(
         programme=programme,
         status__in=[EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED],
     ).exists():
-        raise ValidationError({"programme": "The patient is already in this programme."})
+        raise ValidationError({"programme": _("The patient is already in this programme.")})
     with transaction.atomic():
         enrolment = Enrolment.objects.create(
             patient=patient, programme=programme, unit=unit, started_on=started_on
@@ -198,7 +201,7 @@ def enrolment_start(
 
 def enrolment_end(*, actor: User, enrolment: Enrolment, ended_on: dt.date) -> Enrolment:
     if ended_on < enrolment.started_on:
-        raise ValidationError({"ended_on": "The end date is before the start date."})
+        raise ValidationError({"ended_on": _("The end date is before the start date.")})
     with transaction.atomic():
         enrolment.status = EnrolmentStatus.ENDED
         enrolment.ended_on = ended_on
@@ -223,7 +226,7 @@ def care_team_member_add(
         CareTeamRole.CARER: Role.CARER,
     }
     if expected.get(role) != user.role:
-        raise ValidationError({"user": "This person cannot have that role on a care team."})
+        raise ValidationError({"user": _("This person cannot have that role on a care team.")})
     team = patient.care_team
     with transaction.atomic():
         member, created = CareTeamMember.objects.get_or_create(

@@ -22,7 +22,7 @@ TEST_ENV := DJANGO_SETTINGS_MODULE=tests.settings
 help:
 	@echo "make demo    run the demo (web + worker) on http://127.0.0.1:$(PORT)/"
 	@echo "make test    lint, contracts, migrations check, tests on SQLite and PostgreSQL"
-	@echo "make bench   benchmarks under bench/"
+	@echo "make bench   benchmarks under bench/ (SEED_ARGS=--quick for a smoke run)"
 	@echo "make lint | format | clean"
 
 venv install: $(STAMP)
@@ -76,7 +76,7 @@ demo: $(STAMP)
 
 # --- Benchmarks ---------------------------------------------------------------------------
 bench: $(STAMP)
-	@PY=$(PY) scripts/bench
+	@PY=$(PY) SEED_ARGS='$(SEED_ARGS)' scripts/bench
 
 clean:
 	rm -rf staticfiles .pytest_cache .ruff_cache bench/out

@@ -27,10 +27,16 @@ class Observation(models.Model):
     the status and `is_current=False`. Series queries read `is_current=True` rows.
     """
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    # No single-column indexes on the foreign keys: the two composite indexes below start
+    # with patient and unit, and each index costs time on every insert at 100M rows.
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     # The unit caring for the patient when the value was taken; kept on the row so monthly
     # per-unit aggregation needs no join.
-    unit = models.ForeignKey("network.Unit", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "network.Unit", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     code = models.CharField(max_length=64, help_text="'loinc:8480-6' or 'coproduce:…'")
     value_quantity = models.FloatField(null=True, blank=True)
     value_unit = models.CharField(max_length=40, blank=True, help_text="UCUM unit")
@@ -39,8 +45,14 @@ class Observation(models.Model):
     effective_at = models.DateTimeField()
     recorded_at = models.DateTimeField()
     source = models.CharField(max_length=10, choices=ObservationSource.choices)
+    # Mostly empty on imported rows; who recorded what is answered from the audit trail.
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     status = models.CharField(
         max_length=20, choices=ObservationStatus.choices, default=ObservationStatus.FINAL

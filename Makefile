@@ -17,7 +17,7 @@ DEV_ENV := COPRODUCE_INSECURE_DEV_KEY=1 COPRODUCE_SECURE_COOKIES=0
 TEST_ENV := DJANGO_SETTINGS_MODULE=tests.settings
 
 .PHONY: help venv install test lint format migrations-check pytest pytest-postgres \
-        demo bench clean
+        demo totp bench clean
 
 help:
 	@echo "make demo    run the demo (web + worker) on http://127.0.0.1:$(PORT)/"
@@ -73,6 +73,10 @@ pytest-postgres: $(STAMP)
 # --- Demo ---------------------------------------------------------------------------------
 demo: $(STAMP)
 	@PORT=$(PORT) PY=$(PY) $(DEV_ENV) scripts/demo
+
+# The current two-step code of a demo login: `make totp LOGIN=clinician`.
+totp: $(STAMP)
+	@$(DEV_ENV) $(PY) manage.py totp $(LOGIN)
 
 # --- Benchmarks ---------------------------------------------------------------------------
 bench: $(STAMP)

@@ -8,6 +8,7 @@ cared for by the same carer; the adult is also the demo patient login.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import datetime as dt
 import hashlib
@@ -269,8 +270,13 @@ def login_lines() -> list[str]:
     """One line per demo login: role, username, password, and how to get an MFA code."""
     lines = []
     for login in LOGINS:
-        mfa = f"  MFA code: coproduce totp {login.username}" if login.needs_mfa else ""
-        lines.append(
-            f"  {login.role:<14} {login.username:<10} {login.password:<22}({login.what}){mfa}"
-        )
+        lines.append(f"  {login.role:<14} {login.username:<10} {login.password:<22}({login.what})")
+    lines.append("")
+    lines.append("  Staff log-ins ask for a six-digit code after the password (two-step")
+    lines.append("  verification). Get the current code with `make totp LOGIN=<username>`,")
+    lines.append("  or add the key to an authenticator app:")
+    for login in LOGINS:
+        if login.needs_mfa:
+            key = base64.b32encode(bytes.fromhex(login.totp_key_hex)).decode()
+            lines.append(f"    {login.username:<10} {key}")
     return lines

@@ -7,6 +7,7 @@ coproduce seed --patients 1000000 --seed 1 --bulk --stats var/bench/stats.json
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import time
@@ -27,7 +28,7 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise CommandError(f"--end-date must be a date like 2026-01-31, not {text!r}.") from None
+        raise argparse.ArgumentTypeError(f"must be a date like 2026-01-31, not {text!r}") from None
 
 
 class Command(BaseCommand):

@@ -1,2 +1,41 @@
-"""Pure instrument scoring (no Django import; enforced by import-linter). Filled by the
-Instrument library issue."""
+"""Pure instrument scoring: no Django, no database (import-linter contract).
+
+The public API is two functions:
+
+- `score(instrument, answers) -> ScoreResult` scores one completed response;
+- `catalogue() -> list[InstrumentSpec]` documents every instrument and its item ids.
+"""
+
+from coproduce.scoring.errors import (
+    InvalidAnswer,
+    MissingItem,
+    ScoringError,
+    UnknownInstrument,
+    UnknownItem,
+    ValueOutOfRange,
+)
+from coproduce.scoring.registry import catalogue, instrument, score
+from coproduce.scoring.types import (
+    AllowedValue,
+    InstrumentSpec,
+    ItemSpec,
+    MissingData,
+    ScoreResult,
+)
+
+__all__ = [
+    "AllowedValue",
+    "InstrumentSpec",
+    "InvalidAnswer",
+    "ItemSpec",
+    "MissingData",
+    "MissingItem",
+    "ScoreResult",
+    "ScoringError",
+    "UnknownInstrument",
+    "UnknownItem",
+    "ValueOutOfRange",
+    "catalogue",
+    "instrument",
+    "score",
+]

@@ -8,7 +8,8 @@ Sources:
 - Harvey RF, Bradshaw JM. A simple index of Crohn's-disease activity. Lancet 1980;1(8167):514
   (items and points); Best WR. Predicting the Crohn's disease activity index from the
   Harvey-Bradshaw Index. Inflamm Bowel Dis 2006;12:304-10 (bands <5 remission, 5-7 mild,
-  8-16 moderate, >16 severe).
+  8-16 moderate, >16 severe); Vermeire S et al. Clin Gastroenterol Hepatol 2010;8:357-63
+  (HBI <= 4 corresponds to CDAI <= 150, remission).
 - Walmsley RS, Ayres RCS, Pounder RE, Allan RN. A simple clinical colitis activity index.
   Gut 1998;43:29-32 (items, 0-19); Higgins PDR et al. Gut 2005;54:782-8 (remission SCCAI
   < 2.5, i.e. <= 2); Jowett SL et al. Scand J Gastroenterol 2003;38:164-71 (active disease /
@@ -122,13 +123,13 @@ HBI = InstrumentSpec(
     "erythema_nodosum, aphthous_ulcers, pyoderma_gangrenosum, anal_fissure, new_fistula, "
     "abscess. total = sum of all items; scores: total, complications (count). Bands (Best "
     "2006): <5 remission, 5-7 mild, 8-16 moderate, >16 severe. The four core items are "
-    "required; no proration.",
+    "required; no proration. HBI <= 4 = remission (Vermeire 2010).",
 )
 
 
 # --- Simple Clinical Colitis Activity Index --------------------------------------------
 
-SCCAI_DAY = points((0, "1-3 stools"), (1, "4-6"), (2, "7-9"), (3, "more than 9"))
+SCCAI_DAY = points((0, "3 stools or fewer"), (1, "4-6"), (2, "7-9"), (3, "more than 9"))
 SCCAI_NIGHT = points((0, "none"), (1, "1-3 stools"), (2, "4-6"))
 SCCAI_URGENCY = points((0, "none"), (1, "hurry"), (2, "immediately"), (3, "incontinence"))
 SCCAI_BLOOD = points((0, "none"), (1, "trace"), (2, "occasionally frank"), (3, "usually frank"))
@@ -373,8 +374,9 @@ WPCDAI = InstrumentSpec(
     "0/7.5/15 (none or asymptomatic tags; 1-2 indolent fistulae; active fistula, tenderness "
     "or abscess); extraintestinal 0/10 (none; one or more of fever >=38.5 C for 3 days, "
     "definite arthritis, uveitis, erythema nodosum, pyoderma gangrenosum). total = sum, "
-    "0-125. Bands: <12.5 remission, 12.5-40 mild, 42.5-57.5 moderate, >57.5 severe. All "
-    "items required (recall 1 week; labs within the past week).",
+    "0-125. Bands: <12.5 remission, 12.5-40 mild (40 itself is mild), >40-57.5 moderate "
+    "(42.5 is the lowest reachable moderate score), >57.5 severe. All items required "
+    "(recall 1 week; labs within the past week).",
 )
 
 

@@ -36,9 +36,7 @@ ITEM_SCORE = (
     AllowedValue(4, "item score 4"),
     AllowedValue(5, "item score 5 (as printed on the form)"),
 )
-RATING_0_10 = tuple(
-    AllowedValue(n, f"rating {n} (0 = none, 10 = worst imaginable)") for n in range(11)
-)
+RATING_0_10 = tuple(AllowedValue(n, f"rating {n} (0 = none, 10 = most severe)") for n in range(11))
 
 # --- PROMIS Global Health v1.2 ---------------------------------------------------------
 
@@ -260,6 +258,7 @@ PROMIS29 = InstrumentSpec(
     "v2.0/v2.1 short-form 4a scoring tables); Cella D et al. J Clin Epidemiol 2010;63:1179-94.",
     scorer=score_promis29,
     item_text_shipped=False,
+    loinc="62337-1",  # LOINC panel "PROMIS item bank - 29 profile"
     notes="Item ids are the official PROMIS item codes. Physical function: PFA11, PFA21, PFA23, "
     "PFA53. Anxiety: EDANX01, EDANX40, EDANX41, EDANX53. Depression: EDDEP04, EDDEP06, "
     "EDDEP29, EDDEP41. Fatigue: HI7, AN3, FATEXP41, FATEXP40. Sleep disturbance: Sleep109, "

@@ -336,8 +336,8 @@ HAQ_DI = InstrumentSpec(
     items=haq_items(),
     licence="© Stanford University; licensed: no item text shipped, supply it under licence.",
     source="Bruce B, Fries JF. The Stanford Health Assessment Questionnaire: a review of its "
-    "history, issues, progress, and documentation. J Rheumatol 2003;30:167-78; Stanford HAQ-DI "
-    "scoring instructions (with aids/devices)",
+    "history, issues, progress, and documentation. J Rheumatol 2003;30:167-78; The HAQ and the "
+    "Improved HAQ, Stanford University scoring instructions (ARAMIS, revised June 2009)",
     scorer=score_haq_di,
     item_text_shipped=False,
     loinc="75874-8",

@@ -1,5 +1,287 @@
-"""Instruments of this family. Filled family by family; see instruments/__init__.py."""
+"""Patient-reported instruments: PRO-CTCAE, Asthma Control Test, Oswestry Disability Index,
+collaboRATE and our visit-experience questionnaire.
 
-from coproduce.scoring.types import InstrumentSpec
+ACT, ODI and collaboRATE are licensed: their item wording is never shipped; items carry short
+neutral ids only.
+"""
 
-INSTRUMENTS: tuple[InstrumentSpec, ...] = ()
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from coproduce.scoring.instruments.common import options
+from coproduce.scoring.instruments.patient_reported_proctcae import (
+    SYMPTOMS,
+    composite_grade,
+    symptom_items,
+)
+from coproduce.scoring.types import InstrumentSpec, ItemSpec, MissingData, ScoreResult
+
+# --- PRO-CTCAE -----------------------------------------------------------------------------
+
+PROCTCAE_GRADE3 = 3  # Basch 2021: highest composite grade
+
+
+def score_proctcae(spec: InstrumentSpec, answers: Mapping[str, float]) -> ScoreResult:
+    """Composite grade per assessed symptom; total = the highest grade; band `grade-N`; flag
+    `<symptom>-grade-3` for every symptom at grade 3."""
+    scores: dict[str, float | None] = {}
+    incomplete: list[str] = []
+    for symptom in SYMPTOMS:
+        grade, assessed = composite_grade(symptom, answers)
+        if not assessed:
+            continue
+        scores[symptom.id] = grade
+        if grade is None:
+            incomplete.extend(
+                symptom.item_id(a) for a in symptom.attributes if symptom.item_id(a) not in answers
+            )
+    grades = [g for g in scores.values() if g is not None]
+    total = float(max(grades)) if grades else None
+    flags = tuple(f"{s}-grade-3" for s, g in scores.items() if g == PROCTCAE_GRADE3)
+    missing = MissingData()
+    if incomplete:
+        missing = MissingData(
+            "not-scored",
+            tuple(incomplete),
+            "a symptom with an attribute unanswered (first attribute not 0) has no composite",
+        )
+    if total is None:
+        missing = MissingData("not-scored", tuple(incomplete), "no symptom could be graded")
+    band = None if total is None else f"grade-{int(total)}"
+    return spec.result(total, scores=scores, band=band, flags=flags, missing=missing)
+
+
+PROCTCAE = InstrumentSpec(
+    code="pro-ctcae",
+    version="1.0",
+    title="NCI PRO-CTCAE, 12 common symptoms, with composite grade",
+    url="http://coproduce.org/fhir/Questionnaire/pro-ctcae",
+    items=tuple(item for symptom in SYMPTOMS for item in symptom_items(symptom)),
+    licence="Free to use; NCI PRO-CTCAE item library (public domain, U.S. National Cancer "
+    "Institute).",
+    source="NCI PRO-CTCAE (English) Item Library Version 1.0; Basch E, Becker C, Rogak LJ, et "
+    "al. Composite grading algorithm for the National Cancer Institute's Patient-Reported "
+    "Outcomes version of the Common Terminology Criteria for Adverse Events (PRO-CTCAE). "
+    "Clin Trials 2021;18(1):104-14",
+    scorer=score_proctcae,
+    notes="Item ids `<symptom>-<attribute>`, attribute frequency (0 never, 1 rarely, "
+    "2 occasionally, 3 frequently, 4 almost constantly), severity (0 none, 1 mild, 2 moderate, "
+    "3 severe, 4 very severe) or interference (0 not at all, 1 a little bit, 2 somewhat, "
+    "3 quite a bit, 4 very much). Symptoms (NCI item number: attributes): nausea (9: "
+    "frequency, severity), vomiting (10: frequency, severity), diarrhea (16: frequency), "
+    "constipation (15: severity), fatigue (53: severity, interference), pain (48: frequency, "
+    "severity, interference), shortness-of-breath (19: severity, interference), "
+    "decreased-appetite (8: severity, interference), mouth-sores (3, mouth or throat sores: "
+    "severity, interference), numbness-tingling (39: severity, interference), insomnia (52: "
+    "severity, interference), hand-foot-syndrome (30: severity). Answer only the symptoms "
+    "asked. If a symptom's first attribute is 0 its later items are skipped and the grade is "
+    "0. scores[<symptom>] = composite grade 0-3 (Basch 2021 tables) for every symptom with "
+    "any answer (None if a later attribute is missing after a non-zero first one). total = "
+    "highest composite grade; band `grade-0`…`grade-3`; flags `<symptom>-grade-3`.",
+)
+
+# --- Asthma Control Test -------------------------------------------------------------------
+
+ACT_IDS = ("activity-limitation", "shortness-of-breath", "night-symptoms", "reliever-use",
+           "self-rated-control")  # fmt: skip
+ACT_OPTIONS = options("1 (worst)", "2", "3", "4", "5 (best)", start=1)
+ACT_NOT_WELL_CONTROLLED = 19  # Nathan 2004: total <= 19 not well controlled
+ACT_VERY_POORLY_CONTROLLED = 15  # Schatz 2006: total <= 15 very poorly controlled
+
+
+def act_band(total: float) -> str:
+    """Nathan 2004 / Schatz 2006 categories for an ACT total 5-25."""
+    if total <= ACT_VERY_POORLY_CONTROLLED:
+        return "very-poorly-controlled"
+    if total <= ACT_NOT_WELL_CONTROLLED:
+        return "not-well-controlled"
+    return "well-controlled"
+
+
+def score_act(spec: InstrumentSpec, answers: Mapping[str, float]) -> ScoreResult:
+    """Sum of the five items (5-25); every item is required."""
+    total = float(sum(answers[i] for i in ACT_IDS))
+    return spec.result(total, scores={"total": total}, band=act_band(total))
+
+
+ACT = InstrumentSpec(
+    code="act",
+    version="1.0",
+    title="Asthma Control Test (ACT), adults and adolescents 12+",
+    url="http://coproduce.org/fhir/Questionnaire/act",
+    items=tuple(ItemSpec(id=i, values=ACT_OPTIONS, required=True) for i in ACT_IDS),
+    licence="Licensed: © GlaxoSmithKline / QualityMetric; item text not shipped.",
+    source="Nathan RA, Sorkness CA, Kosinski M, et al. Development of the Asthma Control Test. "
+    "J Allergy Clin Immunol 2004;113:59-65; Schatz M, Sorkness CA, Li JT, et al. Asthma "
+    "Control Test: reliability, validity, and responsiveness. J Allergy Clin Immunol "
+    "2006;117:549-56",
+    scorer=score_act,
+    item_text_shipped=False,
+    notes="Five items in questionnaire order, each scored 1-5 as printed on the form (5 = best): "
+    "activity-limitation (Q1), shortness-of-breath (Q2), night-symptoms (Q3), reliever-use "
+    "(Q4), self-rated-control (Q5). All required. total = sum 5-25. Band: 20-25 "
+    "well-controlled, 16-19 not-well-controlled, 5-15 very-poorly-controlled.",
+)
+
+# --- Oswestry Disability Index -------------------------------------------------------------
+
+ODI_IDS = ("pain-intensity", "personal-care", "lifting", "walking", "sitting", "standing",
+           "sleeping", "sex-life", "social-life", "travelling")  # fmt: skip
+ODI_OPTIONS = options(
+    "first statement (least disability)", "second statement", "third statement",
+    "fourth statement", "fifth statement", "last statement (most disability)",
+)  # fmt: skip
+ODI_SECTION_MAX = 5  # Fairbank & Pynsent 2000: each section scored 0-5
+ODI_MAX_MISSING = 1  # Fairbank & Pynsent 2000: one section may be missed or not applicable
+# Fairbank & Pynsent 2000 interpretation: upper bound (percent) of each category.
+ODI_BANDS = ((20, "minimal"), (40, "moderate"), (60, "severe"), (80, "crippled"),
+             (100, "bed-bound"))  # fmt: skip
+
+
+def odi_band(percent: float | None) -> str | None:
+    """The category whose upper bound `percent` does not exceed."""
+    if percent is None:
+        return None
+    return next(name for upper, name in ODI_BANDS if percent <= upper)
+
+
+def score_odi(spec: InstrumentSpec, answers: Mapping[str, float]) -> ScoreResult:
+    """Percent = sum / (5 × answered sections) × 100; one missed section allowed."""
+    missing_ids = tuple(i for i in ODI_IDS if i not in answers)
+    if len(missing_ids) > ODI_MAX_MISSING:
+        reason = "more than one section missed (Fairbank & Pynsent 2000)"
+        return spec.result(
+            None, scores={"total": None}, missing=MissingData("not-scored", missing_ids, reason)
+        )
+    answered = [answers[i] for i in ODI_IDS if i in answers]
+    percent = sum(answered) / (ODI_SECTION_MAX * len(answered)) * 100
+    missing = MissingData()
+    if missing_ids:
+        rule = "denominator 5 × answered sections (Fairbank & Pynsent 2000)"
+        missing = MissingData("prorated", missing_ids, rule)
+    scores = {"total": percent, "raw-sum": float(sum(answered))}
+    return spec.result(percent, scores=scores, band=odi_band(percent), missing=missing)
+
+
+ODI = InstrumentSpec(
+    code="odi",
+    version="2.1a",
+    title="Oswestry Disability Index (ODI) version 2.1a",
+    url="http://coproduce.org/fhir/Questionnaire/odi",
+    items=tuple(ItemSpec(id=i, values=ODI_OPTIONS, required=False) for i in ODI_IDS),
+    licence="Licensed: © Jeremy Fairbank (Mapi Research Trust); item text not shipped.",
+    source="Fairbank JCT, Pynsent PB. The Oswestry Disability Index. Spine 2000;25(22):2940-53",
+    scorer=score_odi,
+    item_text_shipped=False,
+    notes="Ten sections, each scored 0-5 (first statement 0 … last statement 5; if two are "
+    "marked, record the higher): pain-intensity, personal-care, lifting, walking, sitting, "
+    "standing, sleeping, sex-life, social-life, travelling. total = sum / (5 × answered "
+    "sections) × 100 (percent, unrounded); one section may be left out (missing method "
+    "'prorated'), two or more: total None. scores: total, raw-sum. Band: 0-20 minimal, "
+    ">20-40 moderate, >40-60 severe, >60-80 crippled, >80-100 bed-bound.",
+)
+
+# --- collaboRATE ---------------------------------------------------------------------------
+
+COLLABORATE_IDS = ("explained", "listened", "included")
+COLLABORATE_OPTIONS = options(
+    "0 (lowest)", "1", "2", "3", "4", "5", "6", "7", "8", "9 (highest)"
+)  # fmt: skip
+COLLABORATE_ITEM_MAX = 9  # Elwyn 2013: each item 0-9
+COLLABORATE_SCALE_MAX = COLLABORATE_ITEM_MAX * len(COLLABORATE_IDS)
+
+
+def score_collaborate(spec: InstrumentSpec, answers: Mapping[str, float]) -> ScoreResult:
+    """Encounter level: top score 1 when every item is 9, else 0 (total); mean score
+    = sum / 27 × 100 (percent)."""
+    values = [answers[i] for i in COLLABORATE_IDS]
+    top = 1.0 if all(v == COLLABORATE_ITEM_MAX for v in values) else 0.0
+    mean = sum(values) / COLLABORATE_SCALE_MAX * 100
+    band = "top-score" if top else "not-top-score"
+    return spec.result(top, scores={"top-score": top, "mean-score": mean}, band=band)
+
+
+def collaborate_clinic(results: Sequence[ScoreResult]) -> dict[str, float | None]:
+    """Clinic level (Barr 2014): proportion of encounters with a top score (percent) and the
+    mean of the encounter mean scores, with the number of encounters. None when empty."""
+    n = len(results)
+    if n == 0:
+        return {"encounters": 0, "top-score-proportion": None, "mean-score": None}
+    top = sum(r.scores["top-score"] or 0 for r in results) / n * 100
+    mean = sum(r.scores["mean-score"] or 0 for r in results) / n
+    return {"encounters": n, "top-score-proportion": top, "mean-score": mean}
+
+
+COLLABORATE = InstrumentSpec(
+    code="collaborate",
+    version="1.0",
+    title="collaboRATE (patient-reported shared decision making), 0-9 version",
+    url="http://coproduce.org/fhir/Questionnaire/collaborate",
+    items=tuple(ItemSpec(id=i, values=COLLABORATE_OPTIONS, required=True) for i in COLLABORATE_IDS),
+    licence="Licensed CC BY-ND 4.0 (Elwyn, Barr et al.); item text not shipped.",
+    source="Elwyn G, Barr PJ, Grande SW, et al. Developing CollaboRATE. Patient Educ Couns "
+    "2013;93:102-7; Barr PJ, Thompson R, Walsh T, et al. The psychometric properties of "
+    "CollaboRATE. J Med Internet Res 2014;16(1):e2",
+    scorer=score_collaborate,
+    item_text_shipped=False,
+    notes="Three items in form order, each 0-9 (0 lowest, 9 highest): explained (item 1), "
+    "listened (item 2), included (item 3). All required. total = "
+    "top score: 1 when all three are 9, else 0; band top-score / not-top-score. "
+    "scores['mean-score'] = sum / 27 × 100 (percent). Clinic level: collaborate_clinic().",
+)
+
+# --- Visit experience (our wording) ---------------------------------------------------------
+
+VISIT_TEXTS = (
+    ("listened", "I felt listened to."),
+    ("priorities", "My priorities were taken into account."),
+    ("next-steps", "I understood what will happen next."),
+    ("involved", "I was involved as much as I wanted in decisions about my care."),
+    ("respect", "I was treated with dignity and respect."),
+)
+AGREEMENT = options("Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree",
+                    "Strongly agree")  # fmt: skip
+VISIT_ITEM_MAX = 4
+VISIT_SCALE_FACTOR = 25  # mean 0-4 × 25 gives 0-100
+VISIT_MIN_ANSWERED = 3  # our rule: at least 3 of 5 items answered
+
+
+def score_visit_experience(spec: InstrumentSpec, answers: Mapping[str, float]) -> ScoreResult:
+    """Score = mean of answered items × 25 (0-100); top-box = percent of answered items at 4.
+    At least 3 of 5 items answered, else not scored."""
+    ids = [i for i, _ in VISIT_TEXTS]
+    missing_ids = tuple(i for i in ids if i not in answers)
+    answered = [answers[i] for i in ids if i in answers]
+    if len(answered) < VISIT_MIN_ANSWERED:
+        reason = f"fewer than {VISIT_MIN_ANSWERED} items answered"
+        return spec.result(
+            None,
+            scores={"total": None, "top-box": None},
+            missing=MissingData("not-scored", missing_ids, reason),
+        )
+    total = sum(answered) / len(answered) * VISIT_SCALE_FACTOR
+    top_box = sum(1 for v in answered if v == VISIT_ITEM_MAX) / len(answered) * 100
+    missing = MissingData()
+    if missing_ids:
+        missing = MissingData("prorated", missing_ids, "mean of the answered items")
+    return spec.result(total, scores={"total": total, "top-box": top_box}, missing=missing)
+
+
+VISIT_EXPERIENCE = InstrumentSpec(
+    code="visit-experience",
+    version="1.0",
+    title="Coproduce visit-experience questionnaire",
+    url="http://coproduce.org/fhir/Questionnaire/visit-experience",
+    items=tuple(ItemSpec(id=i, text=t, values=AGREEMENT, required=False) for i, t in VISIT_TEXTS),
+    licence="Coproduce wording, free to use (same licence as the project).",
+    source="Coproduce project; scoring rule defined here (mean × 25, top-box share).",
+    scorer=score_visit_experience,
+    notes="Five items, ids listened, priorities, next-steps, involved, respect; each 0-4 "
+    "(0 strongly disagree, 1 disagree, 2 neither, 3 agree, 4 strongly agree). total = mean "
+    "of answered items × 25 (0-100, unrounded); scores['top-box'] = percent of answered "
+    "items at 4. At least 3 items needed (missing method 'prorated' when 1-2 missing), "
+    "otherwise total None. No band. No LOINC.",
+)
+
+INSTRUMENTS: tuple[InstrumentSpec, ...] = (PROCTCAE, ACT, ODI, COLLABORATE, VISIT_EXPERIENCE)

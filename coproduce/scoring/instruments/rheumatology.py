@@ -24,7 +24,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 from coproduce.scoring.instruments.common import options, round_half_up
-from coproduce.scoring.types import InstrumentSpec, ItemSpec, MissingData, ScoreResult
+from coproduce.scoring.types import InstrumentSpec, ItemSpec, MissingData, Scorer, ScoreResult
 
 URL_BASE = "http://coproduce.org/fhir/Questionnaire/"
 NO_YES = options("No", "Yes")
@@ -116,7 +116,9 @@ DAS28_SOURCE = (
 CLINICAL_INDEX_LICENCE = "Published formula; free to use (no item text)."
 
 
-def das28_spec(code: str, title: str, marker: ItemSpec, scorer, *, three: bool, formula: str):
+def das28_spec(
+    code: str, title: str, marker: ItemSpec, scorer: Scorer, *, three: bool, formula: str
+) -> InstrumentSpec:
     """A DAS28 variant. With three=True the patient global item is absent (3-variable form);
     otherwise it is optional and the 3-variable form is used when it is left out."""
     items = (TJC28, SJC28, marker) if three else (TJC28, SJC28, marker, GLOBAL_MM)
@@ -283,7 +285,9 @@ def haq_items() -> tuple[ItemSpec, ...]:
     return tuple(items)
 
 
-def haq_category(answers: Mapping[str, float], category: str, count: int) -> tuple:
+def haq_category(
+    answers: Mapping[str, float], category: str, count: int
+) -> tuple[float | None, float | None]:
     """(score without aids, score with aids/help) for one category; (None, None) when none of
     its items is answered (an aids/help tick alone does not make a category answered)."""
     answered = [answers[i] for i in haq_item_ids(category, count) if i in answers]
@@ -345,8 +349,9 @@ HAQ_DI = InstrumentSpec(
     f"3 unable): {HAQ_ITEM_NOTE}. Per category, <category>_aids (aids or devices used for "
     "it: 1 yes, 0 no) and <category>_help (help from another person: 1 yes, 0 no); map each "
     "ticked device to its category (e.g. cane/walker to walking, jar opener to grip, raised "
-    "toilet seat/bath seat to hygiene). Category score = highest item; if aids or help is "
-    "ticked and that is 0 or 1 it becomes 2. A category with no item answered is missing "
+    "toilet seat/bath seat to hygiene; errands-and-chores help to activities). Category "
+    "score = highest item; if aids or help is ticked and that is 0 or 1 it becomes 2. "
+    "A category with no item answered is missing "
     "(an aids/help tick alone does not count). HAQ-DI = mean of the answered categories "
     "(0-3, unrounded), only with at least 6 of 8; otherwise total None. scores: each "
     "category, total, without_aids (same mean ignoring aids/help). No band.",

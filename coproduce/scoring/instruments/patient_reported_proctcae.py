@@ -127,7 +127,7 @@ SYMPTOMS: tuple[Symptom, ...] = (
     Symptom(
         "numbness-tingling",
         39,
-        ((SEVERITY, _severity(NUMBNESS_TERM)), (INTERFERENCE, _interfere(NUMBNESS_TERM))),
+        ((SEVERITY, _severity(f"your {NUMBNESS_TERM}")), (INTERFERENCE, _interfere(NUMBNESS_TERM))),
     ),
     Symptom(
         "insomnia",
@@ -137,7 +137,7 @@ SYMPTOMS: tuple[Symptom, ...] = (
             (INTERFERENCE, _interfere(INSOMNIA_TERM)),
         ),
     ),
-    Symptom("hand-foot-syndrome", 30, ((SEVERITY, _severity(HAND_FOOT_TERM)),)),
+    Symptom("hand-foot-syndrome", 30, ((SEVERITY, _severity(f"your {HAND_FOOT_TERM}")),)),
 )
 
 # Basch 2021 tables. Single-attribute symptoms: grade by the attribute's score 0-4.

@@ -33,6 +33,14 @@ def test_proctcae_covers_the_twelve_symptoms_with_nci_wording():
         spec.item("nausea-frequency").text == "In the last 7 days, how OFTEN did you have NAUSEA?"
     )
     assert all(item.text.startswith("In the last 7 days") for item in spec.items)
+    assert spec.item("numbness-tingling-severity").text == (
+        "In the last 7 days, what was the SEVERITY of your NUMBNESS OR TINGLING IN YOUR HANDS "
+        "OR FEET at its WORST?"
+    )
+    assert spec.item("mouth-sores-interference").text == (
+        "In the last 7 days, how much did MOUTH OR THROAT SORES INTERFERE with your usual or "
+        "daily activities?"
+    )
 
 
 @pytest.mark.parametrize("symptom", SYMPTOMS, ids=lambda s: s.id)

@@ -12,6 +12,8 @@ Sources:
 - US 2019: Pickard AS, Law EH, Jiang R, et al. United States valuation of EQ-5D-5L health
   states using an international protocol. Value Health 2019;22:931-41 (table 3: index = 1 -
   sum of the dimension-level decrements; no constant).
+- UK crosswalk: van Hout B et al. Value Health 2012;15:708-15, the published table of 3125
+  values (see eq5d_crosswalk.py).
 - Cross-checked with the coefficient table of the MIT-licensed R package eq5d (Morton F,
   Nijjar JS; data-raw/VT.csv, columns England and USA) and its published tests.
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from coproduce.scoring.instruments.common import round_half_up
+from coproduce.scoring.instruments.eq5d_crosswalk import UK_CROSSWALK
 from coproduce.scoring.types import AllowedValue, InstrumentSpec, ItemSpec, MissingData, ScoreResult
 
 DIMENSIONS = ("mobility", "self-care", "usual-activities", "pain-discomfort", "anxiety-depression")
@@ -52,6 +55,7 @@ US_2019 = {
 }
 VALUE_SETS = {"index-england-2018": ENGLAND_2018, "index-us-2019": US_2019}
 PRIMARY_INDEX = "index-england-2018"
+UK_CROSSWALK_INDEX = "index-uk-crosswalk"
 NOT_SCORED_RULE = "EQ-5D-5L user guide: no index value unless all five dimensions are answered"
 
 
@@ -70,9 +74,16 @@ def _decrement(by_level: tuple[float, ...], level: int) -> float:
     return 0.0 if level == 1 else by_level[level - 2]
 
 
+def uk_crosswalk_index(levels: Mapping[str, float]) -> float:
+    """The van Hout 2012 crosswalk value of this 5L state (UK 3L TTO value set), looked up
+    in the published 3125-state table."""
+    return UK_CROSSWALK[health_state(levels)]
+
+
 def index_values(levels: Mapping[str, float]) -> dict[str, float]:
     """Every implemented index value for a complete 5-dimension response."""
     values = {name: additive_index(levels, table) for name, table in VALUE_SETS.items()}
+    values[UK_CROSSWALK_INDEX] = uk_crosswalk_index(levels)
     return values
 
 
@@ -82,7 +93,7 @@ def score_eq5d5l(spec: InstrumentSpec, answers: Mapping[str, float]) -> ScoreRes
     missing = tuple(dim for dim in DIMENSIONS if dim not in answers)
     scores: dict[str, float | None] = {"vas": answers.get("vas")}
     if missing:
-        scores.update(dict.fromkeys((*VALUE_SETS, "state")))
+        scores.update(dict.fromkeys((*VALUE_SETS, UK_CROSSWALK_INDEX, "state")))
         return spec.result(
             None, scores=scores, missing=MissingData("not-scored", missing, NOT_SCORED_RULE)
         )
@@ -104,13 +115,14 @@ EQ5D5L = InstrumentSpec(
     "required for use; item text not shipped.",
     source="Herdman M et al. Qual Life Res 2011;20:1727-36 (EQ-5D-5L); value sets: Devlin "
     "et al. Health Econ 2018;27:7-22 (England); Pickard et al. Value Health 2019;22:931-41 "
-    "(US)",
+    "(US); van Hout et al. Value Health 2012;15:708-15 (crosswalk to the UK 3L value set)",
     scorer=score_eq5d5l,
     item_text_shipped=False,
     notes="Answers: 'mobility', 'self-care', 'usual-activities', 'pain-discomfort', "
     "'anxiety-depression' each the level 1-5 ticked (1 = no problems, 5 = extreme "
     "problems/unable); 'vas' the EQ VAS 0-100 (optional). Scores: 'index-england-2018' "
-    "(Devlin 2018), 'index-us-2019' (Pickard 2019), each rounded to 3 decimals; "
+    "(Devlin 2018), 'index-us-2019' (Pickard 2019), 'index-uk-crosswalk' (van Hout 2012 "
+    "crosswalk table, UK 3L TTO values), each to 3 decimals; "
     "'state' the 5-digit health state as a number (e.g. 21345); "
     "'vas' as given (None if not answered). Total = the "
     "England 2018 index. If any dimension is unanswered no index or state is computed (total "

@@ -6,8 +6,9 @@ from hypothesis import strategies as st
 
 from coproduce.scoring import ValueOutOfRange, score
 from coproduce.scoring.instruments.eq5d import DIMENSIONS
+from coproduce.scoring.instruments.eq5d_crosswalk import UK_CROSSWALK
 
-INDEX_NAMES = ("index-england-2018", "index-us-2019")
+INDEX_NAMES = ("index-england-2018", "index-us-2019", "index-uk-crosswalk")
 states = st.fixed_dictionaries({dim: st.integers(1, 5) for dim in DIMENSIONS})
 
 
@@ -44,6 +45,23 @@ def test_total_is_the_england_2018_index_and_state_spells_the_levels(levels):
 def test_item_order_does_not_matter(levels):
     reversed_answers = dict(reversed(list(levels.items())))
     assert score("eq-5d-5l", reversed_answers) == score("eq-5d-5l", levels)
+
+
+def test_crosswalk_table_has_one_value_per_state_from_one_down_to_the_worst():
+    assert len(UK_CROSSWALK) == 3125
+    assert max(UK_CROSSWALK.values()) == UK_CROSSWALK[11111] == 1.0
+    assert min(UK_CROSSWALK.values()) == UK_CROSSWALK[55555] == -0.594
+
+
+@pytest.mark.parametrize(
+    ("state", "england", "us"),
+    [("11111", 1.0, 1.0), ("55555", -0.285, -0.573), ("12345", 0.322, 0.171)],
+)
+def test_additive_value_sets_are_one_minus_the_published_decrements(state, england, us):
+    levels = {dim: int(level) for dim, level in zip(DIMENSIONS, state, strict=True)}
+    result = scores_for(levels)
+    assert result["index-england-2018"] == pytest.approx(england, abs=1e-9)
+    assert result["index-us-2019"] == pytest.approx(us, abs=1e-9)
 
 
 @pytest.mark.parametrize("dim", DIMENSIONS)

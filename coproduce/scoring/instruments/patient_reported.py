@@ -7,7 +7,7 @@ neutral ids only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from coproduce.scoring.instruments.common import options
 from coproduce.scoring.instruments.patient_reported_proctcae import (
@@ -190,6 +190,8 @@ COLLABORATE_OPTIONS = options(
 )  # fmt: skip
 COLLABORATE_ITEM_MAX = 9  # Elwyn 2013: each item 0-9
 COLLABORATE_SCALE_MAX = COLLABORATE_ITEM_MAX * len(COLLABORATE_IDS)
+# collaboRATE scoring guidance (glynelwyn.com): report a clinic score from 25+ encounters.
+COLLABORATE_MIN_ENCOUNTERS = 25
 
 
 def score_collaborate(spec: InstrumentSpec, answers: Mapping[str, float]) -> ScoreResult:
@@ -198,19 +200,34 @@ def score_collaborate(spec: InstrumentSpec, answers: Mapping[str, float]) -> Sco
     values = [answers[i] for i in COLLABORATE_IDS]
     top = 1.0 if all(v == COLLABORATE_ITEM_MAX for v in values) else 0.0
     mean = sum(values) / COLLABORATE_SCALE_MAX * 100
+    mean_item = sum(values) / len(values)
     band = "top-score" if top else "not-top-score"
-    return spec.result(top, scores={"top-score": top, "mean-score": mean}, band=band)
+    scores = {"top-score": top, "mean-score": mean, "mean-item": mean_item}
+    return spec.result(top, scores=scores, band=band)
 
 
 def collaborate_clinic(results: Sequence[ScoreResult]) -> dict[str, float | None]:
-    """Clinic level (Barr 2014): proportion of encounters with a top score (percent) and the
-    mean of the encounter mean scores, with the number of encounters. None when empty."""
+    """Clinic level (Barr 2014; collaboRATE scoring guidance): percent of encounters with a
+    top score, mean of the encounter mean scores (percent) and of the item means (0-9), the
+    number of encounters, and whether the recommended minimum of 25 is met (1/0). Encounters
+    must be complete (the scorer requires all three items). Scores None when empty."""
     n = len(results)
+    enough = 1.0 if n >= COLLABORATE_MIN_ENCOUNTERS else 0.0
     if n == 0:
-        return {"encounters": 0, "top-score-proportion": None, "mean-score": None}
-    top = sum(r.scores["top-score"] or 0 for r in results) / n * 100
-    mean = sum(r.scores["mean-score"] or 0 for r in results) / n
-    return {"encounters": n, "top-score-proportion": top, "mean-score": mean}
+        empty = {"top-score-proportion": None, "mean-score": None, "mean-item": None}
+        return {"encounters": 0, "minimum-encounters-met": enough, **empty}
+    return {
+        "encounters": n,
+        "minimum-encounters-met": enough,
+        "top-score-proportion": _mean(r.scores["top-score"] for r in results) * 100,
+        "mean-score": _mean(r.scores["mean-score"] for r in results),
+        "mean-item": _mean(r.scores["mean-item"] for r in results),
+    }
+
+
+def _mean(values: Iterable[float | None]) -> float:
+    numbers = [v or 0.0 for v in values]
+    return sum(numbers) / len(numbers)
 
 
 COLLABORATE = InstrumentSpec(
@@ -228,7 +245,9 @@ COLLABORATE = InstrumentSpec(
     notes="Three items in form order, each 0-9 (0 lowest, 9 highest): explained (item 1), "
     "listened (item 2), included (item 3). All required. total = "
     "top score: 1 when all three are 9, else 0; band top-score / not-top-score. "
-    "scores['mean-score'] = sum / 27 × 100 (percent). Clinic level: collaborate_clinic().",
+    "scores['mean-score'] = sum / 27 × 100 (percent); scores['mean-item'] = mean of the "
+    "three items (0-9). Clinic level: collaborate_clinic() (percent of top scores, mean of "
+    "means; recommended from 25 encounters).",
 )
 
 # --- Visit experience (our wording) ---------------------------------------------------------

@@ -216,6 +216,15 @@ def test_collaborate_clinic_level():
     assert clinic["encounters"] == 4
     assert clinic["top-score-proportion"] == pytest.approx(50)
     assert clinic["mean-score"] == pytest.approx((100 + 200 / 3 + 0 + 100) / 4)
+    assert clinic["mean-item"] == pytest.approx((9 + 6 + 0 + 9) / 4)
+    assert clinic["minimum-encounters-met"] == 0
+
+
+def test_collaborate_clinic_level_minimum_encounters():
+    encounters = [score("collaborate", collab(9, 9, 9))] * 25
+    clinic = collaborate_clinic(encounters)
+    assert clinic["minimum-encounters-met"] == 1
+    assert clinic["top-score-proportion"] == pytest.approx(100)
 
 
 def test_collaborate_clinic_level_empty():

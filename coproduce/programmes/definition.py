@@ -10,6 +10,7 @@ from pathlib import Path
 
 from coproduce.core.datafiles import DataFileError, DataFileProblem, LineFinder, read_toml
 from coproduce.observations.catalogue import catalogue
+from coproduce.scoring import catalogue as scoring_catalogue
 
 DEFINITIONS_DIR = Path(__file__).with_name("definitions")
 TOP_LEVEL_KEYS = {
@@ -23,6 +24,7 @@ TOP_LEVEL_KEYS = {
     "reviewed_on",
     "condition",
     "measure",
+    "instrument",
 }
 REQUIRED_KEYS = (
     "code",
@@ -36,6 +38,7 @@ REQUIRED_KEYS = (
     "condition",
 )
 MEASURE_KEYS = {"code", "target_low", "target_high", "target_text", "direction"}
+INSTRUMENT_KEYS = {"code", "purpose"}
 DIRECTIONS = ("lower-is-better", "higher-is-better", "in-range", "none")
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
 VERSION_PATTERN = re.compile(r"^\d+\.\d+\.\d+$")
@@ -51,6 +54,15 @@ class MeasureDefinition:
 
 
 @dataclass(frozen=True)
+class ProgrammeInstrument:
+    """An instrument the programme uses (a code of `coproduce.scoring.catalogue()`)."""
+
+    code: str
+    version: str
+    purpose: str = ""
+
+
+@dataclass(frozen=True)
 class ProgrammeDefinition:
     code: str
     version: str
@@ -62,6 +74,7 @@ class ProgrammeDefinition:
     reviewed_on: dt.date
     condition: dict
     measures: tuple[MeasureDefinition, ...]
+    instruments: tuple[ProgrammeInstrument, ...]
     path: str
     sha256: str
 
@@ -69,7 +82,41 @@ class ProgrammeDefinition:
         data = asdict(self)
         data["reviewed_on"] = self.reviewed_on.isoformat()
         data["measures"] = [asdict(m) for m in self.measures]
+        data["instruments"] = [asdict(i) for i in self.instruments]
         return data
+
+
+def parse_instruments(
+    raw_instruments: object, lines: LineFinder, problem
+) -> tuple[ProgrammeInstrument, ...]:
+    """The `[[instrument]]` tables, each checked against the scoring catalogue."""
+    known = {spec.code: spec for spec in scoring_catalogue()}
+    if not isinstance(raw_instruments, list):
+        problem(lines.key("instrument"), "instrument must be a list of [[instrument]] tables")
+        return ()
+    instruments: list[ProgrammeInstrument] = []
+    for index, raw in enumerate(raw_instruments):
+        for key in sorted(set(raw) - INSTRUMENT_KEYS):
+            problem(
+                lines.key(key, "instrument", index), f"instrument {index + 1}: unknown key {key!r}"
+            )
+        code = raw.get("code")
+        if code not in known:
+            problem(
+                lines.key("code", "instrument", index),
+                f"instrument {index + 1}: {code!r} is not an instrument of the scoring "
+                "catalogue (coproduce.scoring.catalogue())",
+            )
+            continue
+        if any(existing.code == code for existing in instruments):
+            problem(lines.key("code", "instrument", index), f"instrument {code} appears twice")
+            continue
+        instruments.append(
+            ProgrammeInstrument(
+                code=code, version=known[code].version, purpose=str(raw.get("purpose", ""))
+            )
+        )
+    return tuple(instruments)
 
 
 def parse_programme(path: Path) -> ProgrammeDefinition:
@@ -164,6 +211,7 @@ def parse_programme(path: Path) -> ProgrammeDefinition:
                 target_text=str(raw.get("target_text", "")),
             )
         )
+    instruments = parse_instruments(data.get("instrument", []), lines, problem)
     if problems:
         raise DataFileError(problems)
     return ProgrammeDefinition(
@@ -177,6 +225,7 @@ def parse_programme(path: Path) -> ProgrammeDefinition:
         reviewed_on=data["reviewed_on"],
         condition=dict(condition),
         measures=tuple(measures),
+        instruments=instruments,
         path=str(path),
         sha256=hashlib.sha256(text.encode()).hexdigest(),
     )

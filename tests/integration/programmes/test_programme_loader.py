@@ -98,7 +98,31 @@ def test_changed_file_without_new_version_is_refused(db, tmp_path):
     path.write_text(path.read_text().replace("target_high = 53", "target_high = 58"))
     with pytest.raises(ValidationError):
         programme_load(actor=None, definition=parse_programme(path))
-    path.write_text(path.read_text().replace('version = "1.0.0"', 'version = "1.1.0"'))
+    path.write_text(path.read_text().replace('version = "1.1.0"', 'version = "1.2.0"'))
     programme, outcome = programme_load(actor=None, definition=parse_programme(path))
-    assert (outcome, programme.version) == ("updated", "1.1.0")
+    assert (outcome, programme.version) == ("updated", "1.2.0")
     assert programme.measures.get(code="loinc:59261-8").target_high == 58
+
+
+def test_programmes_name_instruments_of_the_scoring_catalogue():
+    from coproduce.scoring import instrument
+
+    definitions = {d.code: d for d in map(parse_programme, built_in_programme_paths())}
+    assert {i.code for i in definitions["depression-anxiety"].instruments} >= {"phq-9", "gad-7"}
+    assert "pro-ctcae" in {i.code for i in definitions["cancer-symptom-monitoring"].instruments}
+    assert {"hbi", "sccai", "pucai", "wpcdai"} <= {
+        i.code for i in definitions["inflammatory-bowel-disease"].instruments
+    }
+    for definition in definitions.values():
+        for used in definition.instruments:
+            assert used.version == instrument(used.code).version
+
+
+def test_unknown_instrument_is_reported_with_its_line(tmp_path):
+    path = copy_of(tmp_path, "hypertension")
+    text = path.read_text() + '\n[[instrument]]\ncode = "phq-99"\n'
+    path.write_text(text)
+    with pytest.raises(DataFileError) as error:
+        parse_programme(path)
+    line = text.splitlines().index('code = "phq-99"') + 1
+    assert [(p.line, "phq-99" in p.message) for p in error.value.problems] == [(line, True)]

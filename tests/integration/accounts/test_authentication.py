@@ -71,7 +71,9 @@ def test_staff_must_verify_before_any_page(client, network_tree):
         reverse("accounts:mfa_verify"), {"token": factories.totp_code(clinician), "next": "/"}
     )
     assert right.status_code == 302
-    assert client.get(reverse("home")).status_code == 302  # on to the role's home
+    home = client.get(reverse("home"))
+    assert home.url == reverse("patients:patient_list")  # the clinician's home, not MFA again
+    assert client.get(home.url).status_code == 200
 
 
 def test_wrong_code_is_refused_next_to_the_field_and_audited(client, network_tree):

@@ -14,9 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from coproduce.scoring.instruments.common import band_for, likert_items, prorated_sum
-from coproduce.scoring.instruments.phq import DIFFICULTY, FREQUENCY, MISSING_RULE
-from coproduce.scoring.types import InstrumentSpec, ItemSpec, ScoreResult
+from coproduce.scoring.instruments.common import likert_items
+from coproduce.scoring.instruments.phq import (
+    DIFFICULTY_ITEM,
+    FREQUENCY,
+    PFIZER_LICENCE,
+    frequency_scale_result,
+    two_item_screen_result,
+)
+from coproduce.scoring.types import InstrumentSpec, ScoreResult
 
 GAD7_TEXTS = (
     "Feeling nervous, anxious or on edge",
@@ -33,17 +39,11 @@ GAD2_POSITIVE = 3
 
 
 def score_gad7(spec: InstrumentSpec, answers: Mapping[str, float]) -> ScoreResult:
-    total, missing = prorated_sum(answers, GAD7_IDS, max_missing=2, rule=MISSING_RULE)
-    scores: dict[str, float | None] = {"total": total}
-    if "difficulty" in answers:
-        scores["difficulty"] = answers["difficulty"]
-    return spec.result(total, scores=scores, band=band_for(total, GAD7_BANDS), missing=missing)
+    return frequency_scale_result(spec, answers, GAD7_IDS, GAD7_BANDS)
 
 
 def score_gad2(spec: InstrumentSpec, answers: Mapping[str, float]) -> ScoreResult:
-    total = answers["1"] + answers["2"]
-    band = "positive" if total >= GAD2_POSITIVE else "negative"
-    return spec.result(total, scores={"total": total}, band=band)
+    return two_item_screen_result(spec, answers, GAD2_POSITIVE)
 
 
 GAD7 = InstrumentSpec(
@@ -53,16 +53,9 @@ GAD7 = InstrumentSpec(
     url="http://coproduce.org/fhir/Questionnaire/gad-7",
     items=(
         *likert_items(GAD7_TEXTS, FREQUENCY, required=False),
-        ItemSpec(
-            id="difficulty",
-            text="If you checked off any problems, how difficult have these problems made it "
-            "for you to do your work, take care of things at home, or get along with other "
-            "people?",
-            values=DIFFICULTY,
-            required=False,
-        ),
+        DIFFICULTY_ITEM,
     ),
-    licence="Free to use; © Pfizer Inc., no permission required to reproduce or translate.",
+    licence=PFIZER_LICENCE,
     source="Spitzer, Kroenke, Williams & Löwe, Arch Intern Med 2006;166:1092-7",
     scorer=score_gad7,
     loinc="69737-5",
@@ -76,7 +69,7 @@ GAD2 = InstrumentSpec(
     title="Generalized Anxiety Disorder-2 (GAD-2)",
     url="http://coproduce.org/fhir/Questionnaire/gad-2",
     items=likert_items(GAD7_TEXTS[:2], FREQUENCY, required=True),
-    licence="Free to use; © Pfizer Inc., no permission required to reproduce or translate.",
+    licence=PFIZER_LICENCE,
     source="Kroenke et al., Ann Intern Med 2007;146:317-25",
     scorer=score_gad2,
     notes="Total 0-6; positive screen at 3 or more. Both items required.",

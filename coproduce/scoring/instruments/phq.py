@@ -47,21 +47,50 @@ FLAG_SELF_HARM = "self-harm-thoughts"
 PHQ2_POSITIVE = 3
 
 
-def score_phq9(spec: InstrumentSpec, answers: Mapping[str, float]) -> ScoreResult:
-    total, missing = prorated_sum(answers, PHQ9_IDS, max_missing=2, rule=MISSING_RULE)
-    flags = (FLAG_SELF_HARM,) if answers.get("9", 0) > 0 else ()
+PFIZER_LICENCE = "Free to use; © Pfizer Inc., no permission required to reproduce or translate."
+DIFFICULTY_ITEM = ItemSpec(
+    id="difficulty",
+    text="If you checked off any problems, how difficult have these problems made it for you "
+    "to do your work, take care of things at home, or get along with other people?",
+    values=DIFFICULTY,
+    required=False,
+)
+
+
+def frequency_scale_result(
+    spec: InstrumentSpec,
+    answers: Mapping[str, float],
+    item_ids: tuple[str, ...],
+    bands: tuple[tuple[float, str], ...],
+    flags: tuple[str, ...] = (),
+) -> ScoreResult:
+    """PHQ-9 and GAD-7: the prorated sum of the frequency items, its band, and the
+    difficulty item reported beside it (never summed)."""
+    total, missing = prorated_sum(answers, item_ids, max_missing=2, rule=MISSING_RULE)
     scores: dict[str, float | None] = {"total": total}
     if "difficulty" in answers:
         scores["difficulty"] = answers["difficulty"]
     return spec.result(
-        total, scores=scores, band=band_for(total, PHQ9_BANDS), flags=flags, missing=missing
+        total, scores=scores, band=band_for(total, bands), flags=flags, missing=missing
     )
 
 
-def score_phq2(spec: InstrumentSpec, answers: Mapping[str, float]) -> ScoreResult:
+def two_item_screen_result(
+    spec: InstrumentSpec, answers: Mapping[str, float], positive_at: int
+) -> ScoreResult:
+    """PHQ-2 and GAD-2: the sum of items 1 and 2, positive at `positive_at` or more."""
     total = answers["1"] + answers["2"]
-    band = "positive" if total >= PHQ2_POSITIVE else "negative"
+    band = "positive" if total >= positive_at else "negative"
     return spec.result(total, scores={"total": total}, band=band)
+
+
+def score_phq9(spec: InstrumentSpec, answers: Mapping[str, float]) -> ScoreResult:
+    flags = (FLAG_SELF_HARM,) if answers.get("9", 0) > 0 else ()
+    return frequency_scale_result(spec, answers, PHQ9_IDS, PHQ9_BANDS, flags)
+
+
+def score_phq2(spec: InstrumentSpec, answers: Mapping[str, float]) -> ScoreResult:
+    return two_item_screen_result(spec, answers, PHQ2_POSITIVE)
 
 
 PHQ9 = InstrumentSpec(
@@ -71,16 +100,9 @@ PHQ9 = InstrumentSpec(
     url="http://coproduce.org/fhir/Questionnaire/phq-9",
     items=(
         *likert_items(PHQ9_TEXTS, FREQUENCY, required=False),
-        ItemSpec(
-            id="difficulty",
-            text="If you checked off any problems, how difficult have these problems made it "
-            "for you to do your work, take care of things at home, or get along with other "
-            "people?",
-            values=DIFFICULTY,
-            required=False,
-        ),
+        DIFFICULTY_ITEM,
     ),
-    licence="Free to use; © Pfizer Inc., no permission required to reproduce or translate.",
+    licence=PFIZER_LICENCE,
     source="Kroenke, Spitzer & Williams, J Gen Intern Med 2001;16:606-13",
     scorer=score_phq9,
     loinc="44249-1",
@@ -95,7 +117,7 @@ PHQ2 = InstrumentSpec(
     title="Patient Health Questionnaire-2 (PHQ-2)",
     url="http://coproduce.org/fhir/Questionnaire/phq-2",
     items=likert_items(PHQ9_TEXTS[:2], FREQUENCY, required=True),
-    licence="Free to use; © Pfizer Inc., no permission required to reproduce or translate.",
+    licence=PFIZER_LICENCE,
     source="Kroenke, Spitzer & Williams, Med Care 2003;41:1284-92",
     scorer=score_phq2,
     loinc="55757-9",

@@ -8,6 +8,7 @@ from coproduce.access.models import CONSENT_DEFAULTS, CarerGrant, ConsentDecisio
 from coproduce.access.policy import PatientAccess, carer_grants_in_force
 from coproduce.accounts.models import Role, User
 from coproduce.core.clock import now, today
+from coproduce.core.ids import as_pk
 from coproduce.patients.models import Patient
 
 
@@ -86,9 +87,8 @@ def carer_grant_needs_patient_agreement(grant: CarerGrant) -> bool:
 
 def carer_grant_for_access(access: PatientAccess, grant_id: object) -> CarerGrant | None:
     """One grant of this patient, or None (never another patient's)."""
-    try:
-        pk = int(str(grant_id))
-    except ValueError:
+    pk = as_pk(grant_id)
+    if pk is None:
         return None
     return (
         CarerGrant.objects.filter(patient=access.patient, pk=pk)

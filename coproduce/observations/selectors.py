@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 
 from coproduce.access.policy import PatientAccess
 from coproduce.core.audit import AuditAction, audit_record
+from coproduce.core.ids import as_pk
 from coproduce.observations.models import Observation
 
 
@@ -54,9 +55,8 @@ def observations_recent(access: PatientAccess, *, limit: int = 50) -> list[Obser
 
 def observation_for_access(access: PatientAccess, observation_id: object) -> Observation | None:
     """One observation of this patient, or None (never another patient's)."""
-    try:
-        pk = int(str(observation_id))
-    except ValueError:
+    pk = as_pk(observation_id)
+    if pk is None:
         return None
     return visible_observations(access).filter(pk=pk).first()
 

@@ -10,9 +10,10 @@ from coproduce.access.policy import PatientAccess, access_for, patients_visible_
 from coproduce.accounts.models import Role, User
 from coproduce.core.audit import AuditAction, AuditOutcome, audit_record
 from coproduce.core.clock import today
+from coproduce.core.ids import as_pk
 from coproduce.core.models import AuditEvent
 from coproduce.patients.models import CareTeamMember, Enrolment, EnrolmentStatus, Patient
-from coproduce.programmes.models import ClinicalMeasure, Programme
+from coproduce.programmes.models import ClinicalMeasure
 
 
 def patients_visible_to(user: User) -> QuerySet[Patient]:
@@ -29,10 +30,7 @@ def patient_for_user(user: User, patient_id: object, *, purpose: str = "view") -
 
     A missing patient and a forbidden patient give the same denial, so ids cannot be probed.
     """
-    try:
-        pk = int(str(patient_id))
-    except ValueError:
-        pk = None
+    pk = as_pk(patient_id)
     patient = (
         Patient.objects.select_related("network", "home_unit").filter(pk=pk).first()
         if pk is not None
@@ -84,11 +82,6 @@ def patient_search(user: User, query: str, *, limit: int = 50) -> list[Patient]:
     return rows
 
 
-def patient_for_carer_switch(user: User) -> list[Patient]:
-    """The patients a carer acts for, for the patient switcher."""
-    return list(patients_visible_to(user).order_by("given_name", "pk"))
-
-
 # --- Reads for the web pages ----------------------------------------------------------------
 # Each takes a PatientAccess (proof of the access check) or works for the user's own record.
 
@@ -111,7 +104,7 @@ def enrolments_for(access: PatientAccess) -> list[Enrolment]:
 
 def enrolment_for_access(access: PatientAccess, enrolment_id: object) -> Enrolment | None:
     """One enrolment of this patient, or None (never another patient's)."""
-    pk = _as_pk(enrolment_id)
+    pk = as_pk(enrolment_id)
     if pk is None:
         return None
     return (
@@ -129,7 +122,7 @@ def care_team_members(access: PatientAccess) -> list[CareTeamMember]:
 
 
 def care_team_member_for_access(access: PatientAccess, member_id: object) -> CareTeamMember | None:
-    pk = _as_pk(member_id)
+    pk = as_pk(member_id)
     if pk is None:
         return None
     return (
@@ -170,11 +163,6 @@ def clinicians_for_care_team(access: PatientAccess) -> QuerySet[User]:
     )
 
 
-def programmes_for_enrolment() -> QuerySet[Programme]:
-    """Loaded care programmes, for the enrolment form (organisation data, not patient data)."""
-    return Programme.objects.order_by("title")
-
-
 def measures_for(access: PatientAccess) -> dict[str, ClinicalMeasure]:
     """The clinical measures (with targets) of the patient's open enrolments, by code."""
     measures = ClinicalMeasure.objects.filter(
@@ -198,10 +186,3 @@ def access_log(access: PatientAccess, *, include_own: bool = False) -> QuerySet[
         purpose="access-log",
     )
     return rows.order_by("-occurred_at", "-pk")
-
-
-def _as_pk(value: object) -> int | None:
-    try:
-        return int(str(value))
-    except ValueError:
-        return None

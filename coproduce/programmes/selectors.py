@@ -6,8 +6,5 @@ from coproduce.programmes.models import Programme
 
 
 def programmes_all() -> QuerySet[Programme]:
-    return Programme.objects.prefetch_related("measures").order_by("title")
-
-
-def programme_by_code(code: str) -> Programme | None:
-    return Programme.objects.filter(code=code).first()
+    """Loaded care programmes by title (configuration, not patient data)."""
+    return Programme.objects.order_by("title")

@@ -38,8 +38,8 @@ from coproduce.patients.selectors import (
     measures_for,
     patient_for_user,
     patient_search,
-    programmes_for_enrolment,
 )
+from coproduce.programmes.selectors import programmes_all
 
 SEARCH_LIMIT = 50
 RECORD_OBSERVATIONS_SHOWN = 50
@@ -103,7 +103,7 @@ def record_context(request: HttpRequest, access: PatientAccess, **forms) -> dict
         "age": patient.age_on(today()),
         "enrolments": enrolments,
         "enrol_form": forms.get("enrol_form")
-        or EnrolmentStartForm(programmes=programmes_for_enrolment(), units=staff_units(user)),
+        or EnrolmentStartForm(programmes=programmes_all(), units=staff_units(user)),
         "team": care_team_members(access),
         "team_form": forms.get("team_form")
         or CareTeamAddForm(clinicians=clinicians_for_care_team(access)),
@@ -140,7 +140,7 @@ def render_record(request: HttpRequest, access: PatientAccess, **forms) -> HttpR
 def enrolment_start(request: HttpRequest, patient_id: int) -> HttpResponse:
     access = clinician_access(request, patient_id, "care")
     form = EnrolmentStartForm(
-        request.POST, programmes=programmes_for_enrolment(), units=staff_units(request.user)
+        request.POST, programmes=programmes_all(), units=staff_units(request.user)
     )
     if form.is_valid():
         try:

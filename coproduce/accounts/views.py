@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 
 import qrcode
@@ -134,8 +135,6 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             return render(request, "accounts/mfa_backup_codes.html", {"codes": codes})
         form.add_error("token", _("That code is not right. Check the time on your phone."))
-    import base64
-
     secret = base64.b32encode(device.bin_key).decode()
     return render(
         request,

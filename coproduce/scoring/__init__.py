@@ -21,6 +21,7 @@ from coproduce.scoring.types import (
     ItemSpec,
     MissingData,
     ScoreResult,
+    ScoreSpec,
 )
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "MissingData",
     "MissingItem",
     "ScoreResult",
+    "ScoreSpec",
     "ScoringError",
     "UnknownInstrument",
     "UnknownItem",

@@ -97,6 +97,28 @@ Scorer = Callable[["InstrumentSpec", Mapping[str, float]], ScoreResult]
 
 
 @dataclass(frozen=True)
+class ScoreSpec:
+    """One named score an instrument reports: a key of `ScoreResult.scores`.
+
+    `code` is the observation code the score is stored under ('loinc:44261-6' where LOINC
+    has one); empty means `coproduce:<instrument>-<name>`. `bands` are (lower bound, band)
+    in increasing order, for the scores that have published categories. `higher_is` says
+    which way is worse ('worse', 'better' or '' when neither), for charts and measures.
+    """
+
+    name: str
+    title: str
+    minimum: float | None = None
+    maximum: float | None = None
+    unit: str = "{score}"
+    decimals: int = 0
+    code: str = ""
+    primary: bool = False
+    higher_is: str = "worse"
+    bands: tuple[tuple[float, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class InstrumentSpec:
     """An instrument: identity, items, licence and source, and its scoring function.
 
@@ -115,12 +137,24 @@ class InstrumentSpec:
     item_text_shipped: bool = True
     loinc: str = ""
     notes: str = ""
+    scores: tuple[ScoreSpec, ...] = ()
 
     def item(self, item_id: str) -> ItemSpec | None:
         for item in self.items:
             if item.id == item_id:
                 return item
         return None
+
+    def score_spec(self, name: str) -> ScoreSpec | None:
+        for spec in self.scores:
+            if spec.name == name:
+                return spec
+        return None
+
+    def score_code(self, name: str) -> str:
+        """The observation code a score is stored under."""
+        spec = self.score_spec(name)
+        return spec.code if spec is not None and spec.code else f"coproduce:{self.code}-{name}"
 
     def result(self, total: float | None, **kwargs: Any) -> ScoreResult:
         return ScoreResult(instrument=self.code, version=self.version, total=total, **kwargs)

@@ -1,11 +1,12 @@
-"""Building blocks shared by instruments: answer option lists, sums, proration, bands."""
+"""Building blocks shared by instruments: answer option lists, sums, proration, bands, and
+the description of the scores an instrument reports."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
 
-from coproduce.scoring.types import AllowedValue, ItemSpec, MissingData
+from coproduce.scoring.types import AllowedValue, ItemSpec, MissingData, ScoreSpec
 
 
 def options(*meanings: str, start: int = 0) -> tuple[AllowedValue, ...]:
@@ -55,3 +56,24 @@ def likert_items(
         ItemSpec(id=f"{prefix}{n}", text=text, values=choices, required=required)
         for n, text in enumerate(texts, start=1)
     )
+
+
+def describe_scores(scores: Sequence[ScoreSpec]) -> str:
+    """One sentence for an instrument's notes naming every score key it reports, with its
+    title, range and unit, so `catalogue()` documents each one."""
+    return "Scores: " + "; ".join(_describe_score(spec) for spec in scores) + "."
+
+
+def _describe_score(spec: ScoreSpec) -> str:
+    primary = ", the total" if spec.primary else ""
+    return f"'{spec.name}' ({spec.title}, {_extent(spec)} {spec.unit}{primary})"
+
+
+def _extent(spec: ScoreSpec) -> str:
+    if spec.minimum is None and spec.maximum is None:
+        return "unbounded"
+    if spec.maximum is None:
+        return f"from {spec.minimum:g}"
+    if spec.minimum is None:
+        return f"up to {spec.maximum:g}"
+    return f"{spec.minimum:g} to {spec.maximum:g}"

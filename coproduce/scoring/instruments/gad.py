@@ -14,12 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from coproduce.scoring.instruments.common import likert_items
+from coproduce.scoring.instruments.common import describe_scores, likert_items
 from coproduce.scoring.instruments.phq import (
     DIFFICULTY_ITEM,
     FREQUENCY,
     PFIZER_LICENCE,
+    PHQ2_BANDS,
+    difficulty_score,
     frequency_scale_result,
+    total_score,
     two_item_screen_result,
 )
 from coproduce.scoring.types import InstrumentSpec, ScoreResult
@@ -36,6 +39,13 @@ GAD7_TEXTS = (
 GAD7_BANDS = ((0, "minimal"), (5, "mild"), (10, "moderate"), (15, "severe"))
 GAD7_IDS = tuple(str(n) for n in range(1, 8))
 GAD2_POSITIVE = 3
+# Kroenke 2007: the GAD-2 screen is positive at 3 or more, as the PHQ-2.
+GAD2_BANDS = PHQ2_BANDS
+GAD7_SCORES = (
+    total_score("GAD-7 total score", len(GAD7_IDS), "loinc:70274-6", GAD7_BANDS),
+    difficulty_score("GAD-7"),
+)
+GAD2_SCORES = (total_score("GAD-2 total score", 2, "", GAD2_BANDS),)
 
 
 def score_gad7(spec: InstrumentSpec, answers: Mapping[str, float]) -> ScoreResult:
@@ -60,7 +70,8 @@ GAD7 = InstrumentSpec(
     scorer=score_gad7,
     loinc="69737-5",
     notes="Total 0-21 (LOINC 70274-6). Bands: 0-4 minimal, 5-9 mild, 10-14 moderate, "
-    "15-21 severe. Up to 2 missing items prorated.",
+    "15-21 severe. Up to 2 missing items prorated. " + describe_scores(GAD7_SCORES),
+    scores=GAD7_SCORES,
 )
 
 GAD2 = InstrumentSpec(
@@ -72,5 +83,7 @@ GAD2 = InstrumentSpec(
     licence=PFIZER_LICENCE,
     source="Kroenke et al., Ann Intern Med 2007;146:317-25",
     scorer=score_gad2,
-    notes="Total 0-6; positive screen at 3 or more. Both items required.",
+    notes="Total 0-6; positive screen at 3 or more. Both items required. "
+    + describe_scores(GAD2_SCORES),
+    scores=GAD2_SCORES,
 )

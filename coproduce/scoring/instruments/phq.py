@@ -13,8 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from coproduce.scoring.instruments.common import band_for, likert_items, options, prorated_sum
-from coproduce.scoring.types import InstrumentSpec, ItemSpec, ScoreResult
+from coproduce.scoring.instruments.common import (
+    band_for,
+    describe_scores,
+    likert_items,
+    options,
+    prorated_sum,
+)
+from coproduce.scoring.types import InstrumentSpec, ItemSpec, ScoreResult, ScoreSpec
 
 FREQUENCY = options("Not at all", "Several days", "More than half the days", "Nearly every day")
 DIFFICULTY = options(
@@ -45,6 +51,10 @@ MISSING_RULE = "NHS Data Dictionary: up to 2 missing items take the mean of the 
 # Item 9 above zero: thoughts of death or self-harm, to be followed up the same day.
 FLAG_SELF_HARM = "self-harm-thoughts"
 PHQ2_POSITIVE = 3
+# Kroenke 2003: 0-2 negative, 3 or more a positive screen (the same cut-point for GAD-2).
+PHQ2_BANDS = ((0, "negative"), (PHQ2_POSITIVE, "positive"))
+FREQUENCY_ITEM_MAX = 3  # each frequency item 0-3 (Kroenke 2001)
+DIFFICULTY_MAX = 3  # difficulty item 0-3, reported beside the total, never summed
 
 
 PFIZER_LICENCE = "Free to use; © Pfizer Inc., no permission required to reproduce or translate."
@@ -55,6 +65,29 @@ DIFFICULTY_ITEM = ItemSpec(
     values=DIFFICULTY,
     required=False,
 )
+
+
+def difficulty_score(instrument_title: str) -> ScoreSpec:
+    """The difficulty item as reported beside a PHQ-9 or GAD-7 total."""
+    return ScoreSpec(
+        "difficulty",
+        f"{instrument_title} difficulty in daily life (not summed)",
+        minimum=0,
+        maximum=DIFFICULTY_MAX,
+    )
+
+
+def total_score(title: str, items: int, code: str, bands: tuple) -> ScoreSpec:
+    """The primary sum score of a frequency scale with `items` items scored 0-3."""
+    return ScoreSpec(
+        "total",
+        title,
+        minimum=0,
+        maximum=items * FREQUENCY_ITEM_MAX,
+        code=code,
+        primary=True,
+        bands=bands,
+    )
 
 
 def frequency_scale_result(
@@ -93,6 +126,12 @@ def score_phq2(spec: InstrumentSpec, answers: Mapping[str, float]) -> ScoreResul
     return two_item_screen_result(spec, answers, PHQ2_POSITIVE)
 
 
+PHQ9_SCORES = (
+    total_score("PHQ-9 total score", len(PHQ9_IDS), "loinc:44261-6", PHQ9_BANDS),
+    difficulty_score("PHQ-9"),
+)
+PHQ2_SCORES = (total_score("PHQ-2 total score", 2, "loinc:55758-7", PHQ2_BANDS),)
+
 PHQ9 = InstrumentSpec(
     code="phq-9",
     version="1.0",
@@ -108,7 +147,9 @@ PHQ9 = InstrumentSpec(
     loinc="44249-1",
     notes="Total 0-27 (LOINC 44261-6). Bands: 0-4 none-minimal, 5-9 mild, 10-14 moderate, "
     "15-19 moderately-severe, 20-27 severe. Flag self-harm-thoughts when item 9 > 0. "
-    "Up to 2 missing items prorated; the difficulty item is not part of the total.",
+    "Up to 2 missing items prorated; the difficulty item is not part of the total. "
+    + describe_scores(PHQ9_SCORES),
+    scores=PHQ9_SCORES,
 )
 
 PHQ2 = InstrumentSpec(
@@ -121,5 +162,7 @@ PHQ2 = InstrumentSpec(
     source="Kroenke, Spitzer & Williams, Med Care 2003;41:1284-92",
     scorer=score_phq2,
     loinc="55757-9",
-    notes="Total 0-6 (LOINC 55758-7); positive screen at 3 or more. Both items required.",
+    notes="Total 0-6 (LOINC 55758-7); positive screen at 3 or more. Both items required. "
+    + describe_scores(PHQ2_SCORES),
+    scores=PHQ2_SCORES,
 )

@@ -21,25 +21,72 @@ HAQ-DI and MDHAQ/RAPID3 are licensed: no item text is shipped, only neutral item
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
-from coproduce.scoring.instruments.common import options, round_half_up
-from coproduce.scoring.types import InstrumentSpec, ItemSpec, MissingData, Scorer, ScoreResult
+from coproduce.scoring.instruments.common import describe_scores, options, round_half_up
+from coproduce.scoring.types import (
+    InstrumentSpec,
+    ItemSpec,
+    MissingData,
+    Scorer,
+    ScoreResult,
+    ScoreSpec,
+)
 
 URL_BASE = "http://coproduce.org/fhir/Questionnaire/"
 NO_YES = options("No", "Yes")
 
 # --- measured inputs shared by the composite indices -------------------------------------
 
-TJC28 = ItemSpec(id="tjc28", minimum=0, maximum=28, integer=True, unit="joints")
-SJC28 = ItemSpec(id="sjc28", minimum=0, maximum=28, integer=True, unit="joints")
+# Labels are our own neutral words for what is measured (these indices have no wording).
+TJC28 = ItemSpec(
+    id="tjc28",
+    text="Tender joint count (28 joints)",
+    minimum=0,
+    maximum=28,
+    integer=True,
+    unit="joints",
+)
+SJC28 = ItemSpec(
+    id="sjc28",
+    text="Swollen joint count (28 joints)",
+    minimum=0,
+    maximum=28,
+    integer=True,
+    unit="joints",
+)
 # ESR below 1 mm/h has no logarithm; laboratories report whole mm/h from 1 upward.
-ESR = ItemSpec(id="esr", minimum=1, maximum=200, unit="mm/h")
-CRP_MG_L = ItemSpec(id="crp", minimum=0, maximum=500, unit="mg/L")
-CRP_MG_DL = ItemSpec(id="crp", minimum=0, maximum=50, unit="mg/dL")
-GLOBAL_MM = ItemSpec(id="patient_global", minimum=0, maximum=100, unit="mm", required=False)
-PATIENT_GLOBAL_CM = ItemSpec(id="patient_global", minimum=0, maximum=10, unit="cm")
-EVALUATOR_GLOBAL_CM = ItemSpec(id="evaluator_global", minimum=0, maximum=10, unit="cm")
+ESR = ItemSpec(
+    id="esr", text="Erythrocyte sedimentation rate (ESR)", minimum=1, maximum=200, unit="mm/h"
+)
+CRP_MG_L = ItemSpec(
+    id="crp", text="C-reactive protein (CRP) in mg/L", minimum=0, maximum=500, unit="mg/L"
+)
+CRP_MG_DL = ItemSpec(
+    id="crp", text="C-reactive protein (CRP) in mg/dL", minimum=0, maximum=50, unit="mg/dL"
+)
+GLOBAL_MM = ItemSpec(
+    id="patient_global",
+    text="Patient's global assessment of health (0-100 mm scale)",
+    minimum=0,
+    maximum=100,
+    unit="mm",
+    required=False,
+)
+PATIENT_GLOBAL_CM = ItemSpec(
+    id="patient_global",
+    text="Patient's global assessment of disease activity (0-10 cm scale)",
+    minimum=0,
+    maximum=10,
+    unit="cm",
+)
+EVALUATOR_GLOBAL_CM = ItemSpec(
+    id="evaluator_global",
+    text="Evaluator's global assessment of disease activity (0-10 cm scale)",
+    minimum=0,
+    maximum=10,
+    unit="cm",
+)
 
 # --- DAS28 (Prevoo 1995; das-score.nl) ----------------------------------------------------
 
@@ -55,6 +102,29 @@ DAS28_REMISSION_BELOW = 2.6  # EULAR: remission < 2.6
 DAS28_LOW_UPTO = 3.2  # EULAR: low <= 3.2
 DAS28_MODERATE_UPTO = 5.1  # EULAR: moderate <= 5.1, high > 5.1
 FLAG_THREE_VARIABLE = "three-variable"
+DAS28_DECIMALS = 2  # das-score.nl reports DAS28 to 2 decimals
+DAS28_STEP = 0.01  # the smallest difference between two reported DAS28 values
+
+
+def lower_bound_bands(
+    upper_bounds: Sequence[tuple[float, str]], above: str, step: float, digits: int
+) -> tuple[tuple[float, str], ...]:
+    """(lower bound, label) bands, as ScoreSpec wants them, from published inclusive upper
+    bounds of a score reported to `digits` decimals: a band starts one reporting `step`
+    above the previous band's upper bound; the first starts at 0; `above` after the last."""
+    labels = [label for _, label in upper_bounds] + [above]
+    lowers = [0.0] + [round(upper + step, digits) for upper, _ in upper_bounds]
+    return tuple(zip(lowers, labels, strict=True))
+
+
+# EULAR categories as lower bounds of the total rounded to 2 decimals: remission < 2.6,
+# low 2.6-3.2, moderate 3.21-5.1, high from 5.11.
+DAS28_BANDS = (
+    (0.0, "remission"),
+    (DAS28_REMISSION_BELOW, "low"),
+    (round(DAS28_LOW_UPTO + DAS28_STEP, DAS28_DECIMALS), "moderate"),
+    (round(DAS28_MODERATE_UPTO + DAS28_STEP, DAS28_DECIMALS), "high"),
+)
 
 
 def das28_joints(answers: Mapping[str, float]) -> float:
@@ -91,8 +161,22 @@ def das28_band(value: float) -> str:
     return "high"
 
 
+def das28_range(
+    formula: Callable[[Mapping[str, float]], tuple[float, bool]], items: Sequence[ItemSpec]
+) -> tuple[float, float]:
+    """The lowest and highest reportable DAS28 of a variant: every formula rises with each
+    input, so the extremes are at the items' bounds, in the 3- or the 4-variable form."""
+    values = []
+    for bound in ("minimum", "maximum"):
+        answers = {item.id: getattr(item, bound) for item in items}
+        values.append(formula(answers)[0])
+        if "patient_global" in answers:
+            values.append(formula({k: v for k, v in answers.items() if k != "patient_global"})[0])
+    return round_half_up(min(values), DAS28_DECIMALS), round_half_up(max(values), DAS28_DECIMALS)
+
+
 def das28_result(spec: InstrumentSpec, raw: float, three_variable: bool) -> ScoreResult:
-    total = round_half_up(raw, 2)
+    total = round_half_up(raw, DAS28_DECIMALS)
     flags = (FLAG_THREE_VARIABLE,) if three_variable else ()
     return spec.result(total, scores={"total": total}, band=das28_band(total), flags=flags)
 
@@ -116,12 +200,43 @@ DAS28_SOURCE = (
 CLINICAL_INDEX_LICENCE = "Published formula; free to use (no item text)."
 
 
+DAS28_FORMULAE = {"esr": das28_esr, "crp": das28_crp}
+
+
+def das28_score(
+    name: str, items: Sequence[ItemSpec], marker: ItemSpec, code: str
+) -> tuple[ScoreSpec, ...]:
+    """The one DAS28 score of a variant, its range computed from the formula."""
+    low, high = das28_range(DAS28_FORMULAE[marker.id], items)
+    return (
+        ScoreSpec(
+            "total",
+            name,
+            minimum=low,
+            maximum=high,
+            decimals=DAS28_DECIMALS,
+            code=code,
+            primary=True,
+            bands=DAS28_BANDS,
+        ),
+    )
+
+
 def das28_spec(
-    code: str, title: str, marker: ItemSpec, scorer: Scorer, *, three: bool, formula: str
+    code: str,
+    title: str,
+    marker: ItemSpec,
+    scorer: Scorer,
+    *,
+    three: bool,
+    formula: str,
+    score_title: str,
+    score_code: str = "",
 ) -> InstrumentSpec:
     """A DAS28 variant. With three=True the patient global item is absent (3-variable form);
     otherwise it is optional and the 3-variable form is used when it is left out."""
     items = (TJC28, SJC28, marker) if three else (TJC28, SJC28, marker, GLOBAL_MM)
+    scores = das28_score(score_title, items, marker, score_code)
     how = (
         "Items: tjc28 and sjc28 (28-joint tender/swollen counts, 0-28), "
         f"{marker.id} ({marker.unit})"
@@ -141,7 +256,8 @@ def das28_spec(
         licence=CLINICAL_INDEX_LICENCE,
         source=DAS28_SOURCE,
         scorer=scorer,
-        notes=f"{how} Formula: {formula}. {DAS28_BANDS_NOTE}",
+        notes=f"{how} Formula: {formula}. {DAS28_BANDS_NOTE} {describe_scores(scores)}",
+        scores=scores,
     )
 
 
@@ -157,6 +273,8 @@ DAS28_ESR = das28_spec(
     score_das28_esr,
     three=False,
     formula=f"4-variable {ESR4}; 3-variable {ESR3}",
+    score_title="DAS28-ESR",
+    score_code="coproduce:das28-esr",
 )
 DAS28_ESR_3 = das28_spec(
     "das28-esr-3",
@@ -165,6 +283,7 @@ DAS28_ESR_3 = das28_spec(
     score_das28_esr,
     three=True,
     formula=ESR3,
+    score_title="DAS28-ESR (3 variables)",
 )
 DAS28_CRP = das28_spec(
     "das28-crp",
@@ -173,6 +292,8 @@ DAS28_CRP = das28_spec(
     score_das28_crp,
     three=False,
     formula=f"4-variable {CRP4}; 3-variable {CRP3}",
+    score_title="DAS28-CRP",
+    score_code="coproduce:das28-crp",
 )
 DAS28_CRP_3 = das28_spec(
     "das28-crp-3",
@@ -181,6 +302,7 @@ DAS28_CRP_3 = das28_spec(
     score_das28_crp,
     three=True,
     formula=CRP3,
+    score_title="DAS28-CRP (3 variables)",
 )
 
 # --- CDAI and SDAI (Aletaha & Smolen 2005; Smolen 2003) -----------------------------------
@@ -188,6 +310,10 @@ DAS28_CRP_3 = das28_spec(
 # (upper bound inclusive, label); above the last bound: high.
 CDAI_BANDS = ((2.8, "remission"), (10.0, "low"), (22.0, "moderate"))  # Aletaha 2005
 SDAI_BANDS = ((3.3, "remission"), (11.0, "low"), (26.0, "moderate"))  # Smolen 2003
+CDAI_DECIMALS = 2  # CDAI and SDAI are reported to 2 decimals here
+CDAI_STEP = 0.01
+CDAI_MAX = 76.0  # 28 + 28 + 10 + 10 (Aletaha 2005)
+SDAI_MAX = CDAI_MAX + 50.0  # plus CRP up to the 50 mg/dL input bound
 
 
 def band_upto(value: float, bands: Sequence[tuple[float, str]], above: str) -> str:
@@ -218,6 +344,38 @@ def score_sdai(spec: InstrumentSpec, answers: Mapping[str, float]) -> ScoreResul
     return spec.result(total, scores={"total": total, "cdai": cdai}, band=band)
 
 
+CDAI_SCORE_BANDS = lower_bound_bands(CDAI_BANDS, "high", CDAI_STEP, CDAI_DECIMALS)
+SDAI_SCORE_BANDS = lower_bound_bands(SDAI_BANDS, "high", CDAI_STEP, CDAI_DECIMALS)
+
+
+def cdai_score(name: str, title: str, *, code: str = "", primary: bool = False) -> ScoreSpec:
+    return ScoreSpec(
+        name,
+        title,
+        minimum=0,
+        maximum=CDAI_MAX,
+        decimals=CDAI_DECIMALS,
+        code=code,
+        primary=primary,
+        bands=CDAI_SCORE_BANDS,
+    )
+
+
+CDAI_SCORES = (cdai_score("total", "CDAI", code="loinc:75847-4", primary=True),)
+SDAI_SCORES = (
+    ScoreSpec(
+        "total",
+        "SDAI",
+        minimum=0,
+        maximum=SDAI_MAX,
+        decimals=CDAI_DECIMALS,
+        code="loinc:75845-8",
+        primary=True,
+        bands=SDAI_SCORE_BANDS,
+    ),
+    cdai_score("cdai", "CDAI part of the SDAI (SDAI without CRP)"),
+)
+
 CDAI_ITEMS_NOTE = (
     "Items: tjc28, sjc28 (28-joint tender/swollen counts, 0-28), patient_global and "
     "evaluator_global (patient's and evaluator's global assessment of disease activity, "
@@ -233,7 +391,8 @@ CDAI = InstrumentSpec(
     source="Aletaha D, Smolen JS. Clin Exp Rheumatol 2005;23(5 Suppl 39):S100-8",
     scorer=score_cdai,
     notes=f"{CDAI_ITEMS_NOTE}. Total = sum, 0-76, to 2 decimals. Bands: remission <= 2.8, "
-    "low > 2.8-10, moderate > 10-22, high > 22.",
+    f"low > 2.8-10, moderate > 10-22, high > 22. {describe_scores(CDAI_SCORES)}",
+    scores=CDAI_SCORES,
 )
 SDAI = InstrumentSpec(
     code="sdai",
@@ -247,7 +406,8 @@ SDAI = InstrumentSpec(
     scorer=score_sdai,
     notes=f"{CDAI_ITEMS_NOTE}, and crp in mg/dL (NOT mg/L: divide a mg/L result by 10). "
     "Total = CDAI + crp, to 2 decimals; scores.cdai is the CDAI part. Bands: remission "
-    "<= 3.3, low > 3.3-11, moderate > 11-26, high > 26.",
+    f"<= 3.3, low > 3.3-11, moderate > 11-26, high > 26. {describe_scores(SDAI_SCORES)}",
+    scores=SDAI_SCORES,
 )
 
 # --- HAQ-DI (Bruce & Fries 2003; Stanford HAQ scoring instructions) -----------------------
@@ -269,6 +429,18 @@ HAQ_DIFFICULTY = options(
 HAQ_AIDED_MINIMUM = 2  # Stanford: aids/devices or help raise a category score of 0 or 1 to 2
 HAQ_MIN_CATEGORIES = 6  # Stanford: HAQ-DI needs at least 6 of the 8 categories answered
 HAQ_RULE = "Stanford HAQ-DI: mean of the answered categories, at least 6 of 8 needed"
+HAQ_MAX = 3  # each item and category 0-3 (Bruce & Fries 2003)
+HAQ_DI_DECIMALS = 3  # the mean is unrounded; 3 decimals show eighths (0.125) exactly
+HAQ_CATEGORY_TITLES = {  # the Stanford HAQ category names
+    "dressing": "dressing and grooming",
+    "arising": "arising",
+    "eating": "eating",
+    "walking": "walking",
+    "hygiene": "hygiene",
+    "reach": "reach",
+    "grip": "grip",
+    "activities": "common daily activities",
+}
 
 
 def haq_item_ids(category: str, count: int) -> tuple[str, ...]:
@@ -329,6 +501,19 @@ def haq_missing(categories: Sequence[str], total: float | None) -> MissingData:
     return MissingData("prorated", tuple(categories), HAQ_RULE)
 
 
+def haq_score(name: str, title: str, decimals: int, **kwargs) -> ScoreSpec:
+    return ScoreSpec(name, title, minimum=0, maximum=HAQ_MAX, decimals=decimals, **kwargs)
+
+
+HAQ_SCORES = (
+    haq_score("total", "HAQ-DI", HAQ_DI_DECIMALS, code="loinc:75874-8", primary=True),
+    haq_score("without_aids", "HAQ-DI without the aids and help adjustment", HAQ_DI_DECIMALS),
+    *(
+        haq_score(category, f"HAQ-DI {HAQ_CATEGORY_TITLES[category]} category score", 0)
+        for category, _ in HAQ_CATEGORIES
+    ),
+)
+
 HAQ_ITEM_NOTE = ", ".join(
     f"{category} {'/'.join(haq_item_ids(category, count))}" for category, count in HAQ_CATEGORIES
 )
@@ -354,7 +539,9 @@ HAQ_DI = InstrumentSpec(
     "A category with no item answered is missing "
     "(an aids/help tick alone does not count). HAQ-DI = mean of the answered categories "
     "(0-3, unrounded), only with at least 6 of 8; otherwise total None. scores: each "
-    "category, total, without_aids (same mean ignoring aids/help). No band.",
+    "category, total, without_aids (same mean ignoring aids/help). No band. "
+    + describe_scores(HAQ_SCORES),
+    scores=HAQ_SCORES,
 )
 
 # --- RAPID3 (Pincus 2008; MDHAQ R808 scoring template) ------------------------------------
@@ -370,6 +557,10 @@ RAPID3_FN_TABLE = (
 # (upper bound inclusive, label); mdhaq.org: near remission <= 3, low 3.1-6,
 # moderate 6.1-12, high > 12.
 RAPID3_BANDS = ((3.0, "near-remission"), (6.0, "low"), (12.0, "moderate"))
+RAPID3_STEP = 0.1  # RAPID3 is reported to one decimal
+RAPID3_SCORE_BANDS = lower_bound_bands(RAPID3_BANDS, "high", RAPID3_STEP, 1)
+RAPID3_MAX = 30  # function 0-10 + pain 0-10 + patient global 0-10 (Pincus 2008)
+RAPID3_PART_MAX = 10
 MDHAQ_DIFFICULTY = options(
     "Without any difficulty", "With some difficulty", "With much difficulty", "Unable to do"
 )
@@ -388,6 +579,28 @@ def score_rapid3(spec: InstrumentSpec, answers: Mapping[str, float]) -> ScoreRes
     }
     return spec.result(total, scores=scores, band=band_upto(total, RAPID3_BANDS, "high"))
 
+
+RAPID3_SCORES = (
+    ScoreSpec(
+        "total",
+        "RAPID3",
+        minimum=0,
+        maximum=RAPID3_MAX,
+        decimals=1,
+        primary=True,
+        bands=RAPID3_SCORE_BANDS,
+    ),
+    ScoreSpec("function_raw", "RAPID3 physical function, raw sum", minimum=0, maximum=30),
+    ScoreSpec("function", "RAPID3 physical function", minimum=0, maximum=10, decimals=1),
+    ScoreSpec("pain", "RAPID3 pain", minimum=0, maximum=RAPID3_PART_MAX, decimals=1),
+    ScoreSpec(
+        "patient_global",
+        "RAPID3 patient global estimate",
+        minimum=0,
+        maximum=RAPID3_PART_MAX,
+        decimals=1,
+    ),
+)
 
 RAPID3 = InstrumentSpec(
     code="rapid3",
@@ -410,7 +623,8 @@ RAPID3 = InstrumentSpec(
     "raw 0-30 is converted to 0-10 with the MDHAQ template (raw/3 to one decimal: 1=0.3, "
     "2=0.7, 3=1.0, …). RAPID3 = function + pain + patient_global, 0-30, one decimal. Bands: "
     "near-remission <= 3, low 3.1-6, moderate 6.1-12, high > 12. scores: total, "
-    "function_raw, function, pain, patient_global.",
+    "function_raw, function, pain, patient_global. " + describe_scores(RAPID3_SCORES),
+    scores=RAPID3_SCORES,
 )
 
 # --- RA flare diary (our own wording) -----------------------------------------------------
@@ -425,6 +639,20 @@ FLARE_SIGNS_NEEDED = 2
 FLAG_FLARE = "flare"
 FLAG_PATIENT_FLARE = "patient-reported-flare"
 SCALE_0_10 = options(*(str(n) for n in range(11)))
+MINUTES_IN_A_DAY = 1440
+RA_FLARE_SCORES = (
+    ScoreSpec("total", "RA flare signs present (of 4)", minimum=0, maximum=4, primary=True),
+    ScoreSpec(
+        "morning_stiffness_minutes",
+        "Morning stiffness",
+        minimum=0,
+        maximum=MINUTES_IN_A_DAY,
+        unit="min",
+    ),
+    ScoreSpec("pain", "Joint pain (0-10)", minimum=0, maximum=10),
+    ScoreSpec("fatigue", "Fatigue (0-10)", minimum=0, maximum=10),
+    ScoreSpec("swollen_joints", "Swollen joints noticed", minimum=0, maximum=28, unit="{count}"),
+)
 
 
 def flare_signs(answers: Mapping[str, float]) -> int:
@@ -467,7 +695,7 @@ RA_FLARE_DIARY = InstrumentSpec(
             id="morning_stiffness_minutes",
             text="How many minutes did your joints feel stiff after you got up this morning?",
             minimum=0,
-            maximum=1440,
+            maximum=MINUTES_IN_A_DAY,
             integer=True,
             unit="min",
         ),
@@ -499,7 +727,8 @@ RA_FLARE_DIARY = InstrumentSpec(
     "present (0-4): stiffness >= 60 min, pain >= 6, fatigue >= 7, swollen_joints >= 1. "
     "Band flare (flag flare) when flare = 1 or at least 2 signs; otherwise no-flare. Flag "
     "patient-reported-flare when flare = 1. This is our rule, not a validated flare "
-    "definition.",
+    "definition. " + describe_scores(RA_FLARE_SCORES),
+    scores=RA_FLARE_SCORES,
 )
 
 INSTRUMENTS: tuple[InstrumentSpec, ...] = (

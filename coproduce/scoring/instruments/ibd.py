@@ -1,8 +1,8 @@
 """Inflammatory bowel disease activity indices and the IBD flare diary.
 
-Clinician-assessed indices: no licensed item text; items are described by short neutral
-labels and answered with the published points (the weighted category values), so the total
-is the sum of the answers.
+Clinician-assessed indices: no licensed item text; items carry short neutral labels in our
+own words (what is measured, for a form to show) and are answered with the published points
+(the weighted category values), so the total is the sum of the answers.
 
 Sources:
 - Harvey RF, Bradshaw JM. A simple index of Crohn's-disease activity. Lancet 1980;1(8167):514
@@ -25,11 +25,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from coproduce.scoring.types import AllowedValue, InstrumentSpec, ItemSpec, ScoreResult
+from coproduce.scoring.instruments.common import describe_scores
+from coproduce.scoring.types import AllowedValue, InstrumentSpec, ItemSpec, ScoreResult, ScoreSpec
 
 CLINICAL_INDEX_LICENCE = (
-    "Published clinical index, free to use for scoring; no item text is shipped (items are "
-    "described by neutral labels)."
+    "Published clinical index, free to use for scoring; item labels are Coproduce's own "
+    "neutral descriptions of what is measured."
 )
 
 
@@ -45,6 +46,27 @@ def item_sum(answers: Mapping[str, float], item_ids: Sequence[str]) -> float:
 
 def url_for(code: str) -> str:
     return f"http://coproduce.org/fhir/Questionnaire/{code}"
+
+
+def highest_sum(items: Sequence[ItemSpec]) -> float:
+    """The largest total a sum of these items can reach: each at its highest answer."""
+    return float(sum(max(v.code for v in i.values) if i.values else i.maximum for i in items))
+
+
+def index_total(
+    title: str, items: Sequence[ItemSpec], bands: tuple, code: str, decimals: int = 0
+) -> ScoreSpec:
+    """The primary score of an index that sums its items' points."""
+    return ScoreSpec(
+        "total",
+        title,
+        minimum=0,
+        maximum=highest_sum(items),
+        decimals=decimals,
+        code=code,
+        primary=True,
+        bands=bands,
+    )
 
 
 # --- Harvey-Bradshaw Index -------------------------------------------------------------
@@ -71,6 +93,50 @@ HBI_MAX_STOOLS = 100  # a plausibility bound, not a published limit
 HBI_REMISSION_BELOW = 5  # Best 2006
 HBI_MILD_UP_TO = 7  # Best 2006
 HBI_MODERATE_UP_TO = 16  # Best 2006
+# Best 2006 as lower bounds of the whole-number total: 0 remission, 5 mild, 8 moderate,
+# 17 severe.
+HBI_BANDS = (
+    (0, "remission"),
+    (HBI_REMISSION_BELOW, "mild"),
+    (HBI_MILD_UP_TO + 1, "moderate"),
+    (HBI_MODERATE_UP_TO + 1, "severe"),
+)
+HBI_COMPLICATION_LABELS = {
+    "arthralgia": "Arthralgia",
+    "uveitis": "Uveitis",
+    "erythema_nodosum": "Erythema nodosum",
+    "aphthous_ulcers": "Aphthous ulcers",
+    "pyoderma_gangrenosum": "Pyoderma gangrenosum",
+    "anal_fissure": "Anal fissure",
+    "new_fistula": "New fistula",
+    "abscess": "Abscess",
+}
+HBI_ITEMS = (
+    ItemSpec(id="wellbeing", text="General well-being (previous day)", values=HBI_WELLBEING),
+    ItemSpec(id="abdominal_pain", text="Abdominal pain (previous day)", values=HBI_PAIN),
+    ItemSpec(
+        id="liquid_stools",
+        text="Number of liquid or soft stools (previous day)",
+        minimum=0,
+        maximum=HBI_MAX_STOOLS,
+        integer=True,
+        unit="liquid or soft stools on the previous day",
+    ),
+    ItemSpec(id="abdominal_mass", text="Abdominal mass", values=HBI_MASS),
+    *(
+        ItemSpec(id=item_id, text=HBI_COMPLICATION_LABELS[item_id], values=PRESENT, required=False)
+        for item_id in HBI_COMPLICATION_IDS
+    ),
+)
+HBI_SCORES = (
+    index_total("Harvey-Bradshaw Index", HBI_ITEMS, HBI_BANDS, "coproduce:hbi"),
+    ScoreSpec(
+        "complications",
+        "HBI complications present (one point each)",
+        minimum=0,
+        maximum=len(HBI_COMPLICATION_IDS),
+    ),
+)
 
 
 def hbi_band(total: float) -> str:
@@ -97,24 +163,11 @@ HBI = InstrumentSpec(
     version="1980",
     title="Harvey-Bradshaw Index (Crohn's disease activity)",
     url=url_for("hbi"),
-    items=(
-        ItemSpec(id="wellbeing", values=HBI_WELLBEING),
-        ItemSpec(id="abdominal_pain", values=HBI_PAIN),
-        ItemSpec(
-            id="liquid_stools",
-            minimum=0,
-            maximum=HBI_MAX_STOOLS,
-            integer=True,
-            unit="liquid or soft stools on the previous day",
-        ),
-        ItemSpec(id="abdominal_mass", values=HBI_MASS),
-        *(ItemSpec(id=item_id, values=PRESENT, required=False) for item_id in HBI_COMPLICATION_IDS),
-    ),
+    items=HBI_ITEMS,
     licence=CLINICAL_INDEX_LICENCE,
     source="Harvey RF, Bradshaw JM. A simple index of Crohn's-disease activity. Lancet "
     "1980;1(8167):514; bands: Best WR. Inflamm Bowel Dis 2006;12:304-10",
     scorer=score_hbi,
-    item_text_shipped=False,
     notes="Answers: wellbeing 0-4 (previous day: 0 very well, 1 slightly below par, 2 poor, "
     "3 very poor, 4 terrible); abdominal_pain 0-3 (previous day: none, mild, moderate, severe); "
     "liquid_stools = number of liquid or soft stools on the previous day (whole number, each "
@@ -123,7 +176,8 @@ HBI = InstrumentSpec(
     "erythema_nodosum, aphthous_ulcers, pyoderma_gangrenosum, anal_fissure, new_fistula, "
     "abscess. total = sum of all items; scores: total, complications (count). Bands (Best "
     "2006): <5 remission, 5-7 mild, 8-16 moderate, >16 severe. The four core items are "
-    "required; no proration. HBI <= 4 = remission (Vermeire 2010).",
+    "required; no proration. HBI <= 4 = remission (Vermeire 2010). " + describe_scores(HBI_SCORES),
+    scores=HBI_SCORES,
 )
 
 
@@ -146,6 +200,31 @@ SCCAI_ITEM_IDS = (
 SCCAI_MAX_EXTRACOLONIC = 10
 SCCAI_REMISSION_UP_TO = 2  # Higgins 2005: remission SCCAI < 2.5
 SCCAI_ACTIVE_FROM = 5  # Jowett 2003: relapse / active disease SCCAI >= 5
+SCCAI_BANDS = (  # lower bounds of the whole-number total (Higgins 2005, Jowett 2003)
+    (0, "remission"),
+    (SCCAI_REMISSION_UP_TO + 1, "mildly-active"),
+    (SCCAI_ACTIVE_FROM, "active"),
+)
+SCCAI_ITEMS = (
+    ItemSpec(id="bowel_frequency_day", text="Bowel frequency during the day", values=SCCAI_DAY),
+    ItemSpec(id="bowel_frequency_night", text="Bowel frequency at night", values=SCCAI_NIGHT),
+    ItemSpec(id="urgency", text="Urgency of defecation", values=SCCAI_URGENCY),
+    ItemSpec(id="blood", text="Blood in stool", values=SCCAI_BLOOD),
+    ItemSpec(id="wellbeing", text="General well-being", values=HBI_WELLBEING),
+    ItemSpec(
+        id="extracolonic_features",
+        text="Number of extracolonic features",
+        minimum=0,
+        maximum=SCCAI_MAX_EXTRACOLONIC,
+        integer=True,
+        unit="number of extracolonic manifestations",
+    ),
+)
+SCCAI_SCORES = (
+    index_total(
+        "Simple Clinical Colitis Activity Index", SCCAI_ITEMS, SCCAI_BANDS, "coproduce:sccai"
+    ),
+)
 
 
 def sccai_band(total: float) -> str:
@@ -168,26 +247,12 @@ SCCAI = InstrumentSpec(
     version="1998",
     title="Simple Clinical Colitis Activity Index (SCCAI)",
     url=url_for("sccai"),
-    items=(
-        ItemSpec(id="bowel_frequency_day", values=SCCAI_DAY),
-        ItemSpec(id="bowel_frequency_night", values=SCCAI_NIGHT),
-        ItemSpec(id="urgency", values=SCCAI_URGENCY),
-        ItemSpec(id="blood", values=SCCAI_BLOOD),
-        ItemSpec(id="wellbeing", values=HBI_WELLBEING),
-        ItemSpec(
-            id="extracolonic_features",
-            minimum=0,
-            maximum=SCCAI_MAX_EXTRACOLONIC,
-            integer=True,
-            unit="number of extracolonic manifestations",
-        ),
-    ),
+    items=SCCAI_ITEMS,
     licence=CLINICAL_INDEX_LICENCE,
     source="Walmsley RS, Ayres RCS, Pounder RE, Allan RN. A simple clinical colitis activity "
     "index. Gut 1998;43:29-32; remission: Higgins PDR et al. Gut 2005;54:782-8; active: "
     "Jowett SL et al. Scand J Gastroenterol 2003;38:164-71",
     scorer=score_sccai,
-    item_text_shipped=False,
     notes="Answers are the published points: bowel_frequency_day 0 (1-3 stools/day), 1 (4-6), "
     "2 (7-9), 3 (>9); bowel_frequency_night 0 (none), 1 (1-3), 2 (4-6); urgency 0 none, "
     "1 hurry, 2 immediately, 3 incontinence; blood 0 none, 1 trace, 2 occasionally frank, "
@@ -195,7 +260,9 @@ SCCAI = InstrumentSpec(
     "4 terrible; extracolonic_features = number of extracolonic manifestations (arthritis, "
     "uveitis/episcleritis, erythema nodosum, pyoderma gangrenosum, aphthous ulcers …), one "
     "point each. total = sum (0-19 with up to 4 features). Bands: 0-2 remission (Higgins "
-    "2005, < 2.5), 3-4 mildly-active, >= 5 active (Jowett 2003). All items required.",
+    "2005, < 2.5), 3-4 mildly-active, >= 5 active (Jowett 2003). All items required. "
+    + describe_scores(SCCAI_SCORES),
+    scores=SCCAI_SCORES,
 )
 
 
@@ -204,10 +271,12 @@ SCCAI = InstrumentSpec(
 PUCAI_ITEMS = (
     ItemSpec(
         id="abdominal_pain",
+        text="Abdominal pain",
         values=points((0, "no pain"), (5, "can be ignored"), (10, "cannot be ignored")),
     ),
     ItemSpec(
         id="rectal_bleeding",
+        text="Rectal bleeding",
         values=points(
             (0, "none"),
             (10, "small amount, in < 50% of stools"),
@@ -217,15 +286,22 @@ PUCAI_ITEMS = (
     ),
     ItemSpec(
         id="stool_consistency",
+        text="Consistency of most stools",
         values=points((0, "formed"), (5, "partially formed"), (10, "completely unformed")),
     ),
     ItemSpec(
         id="stools_per_24h",
+        text="Number of stools in 24 hours",
         values=points((0, "0-2"), (5, "3-5"), (10, "6-8"), (15, "more than 8")),
     ),
-    ItemSpec(id="nocturnal_stools", values=points((0, "no"), (10, "yes"))),
+    ItemSpec(
+        id="nocturnal_stools",
+        text="Nocturnal stools (any episode causing wakening)",
+        values=points((0, "no"), (10, "yes")),
+    ),
     ItemSpec(
         id="activity_level",
+        text="Activity level",
         values=points(
             (0, "no limitation"), (5, "occasional limitation"), (10, "severely restricted")
         ),
@@ -235,6 +311,17 @@ PUCAI_ITEM_IDS = tuple(item.id for item in PUCAI_ITEMS)
 PUCAI_MILD_FROM = 10  # Turner 2007: remission < 10
 PUCAI_MODERATE_FROM = 35  # Turner 2007: moderate 35-64
 PUCAI_SEVERE_FROM = 65  # Turner 2007: severe >= 65
+PUCAI_BANDS = (
+    (0, "remission"),
+    (PUCAI_MILD_FROM, "mild"),
+    (PUCAI_MODERATE_FROM, "moderate"),
+    (PUCAI_SEVERE_FROM, "severe"),
+)
+PUCAI_SCORES = (
+    index_total(
+        "Paediatric Ulcerative Colitis Activity Index", PUCAI_ITEMS, PUCAI_BANDS, "coproduce:pucai"
+    ),
+)
 
 
 def pucai_band(total: float) -> str:
@@ -265,7 +352,6 @@ PUCAI = InstrumentSpec(
     "pediatric ulcerative colitis activity index: a prospective multicenter study. "
     "Gastroenterology 2007;133:423-32",
     scorer=score_pucai,
-    item_text_shipped=False,
     notes="Answers are the published points: abdominal_pain 0/5/10 (none, can be ignored, "
     "cannot be ignored); rectal_bleeding 0/10/20/30 (none, small amount in <50% of stools, "
     "small amount with most stools, large amount >50% of stool content); stool_consistency "
@@ -273,7 +359,8 @@ PUCAI = InstrumentSpec(
     "3-5, 6-8, >8); nocturnal_stools 0/10 (any episode causing wakening: no, yes); "
     "activity_level 0/5/10 (no, occasional, severely restricted limitation). total = sum, "
     "0-85. Bands: <10 remission, 10-34 mild, 35-64 moderate, >=65 severe. All items "
-    "required.",
+    "required. " + describe_scores(PUCAI_SCORES),
+    scores=PUCAI_SCORES,
 )
 
 
@@ -282,10 +369,12 @@ PUCAI = InstrumentSpec(
 WPCDAI_ITEMS = (
     ItemSpec(
         id="abdominal_pain",
+        text="Abdominal pain",
         values=points((0, "none"), (10, "mild"), (20, "moderate/severe")),
     ),
     ItemSpec(
         id="wellbeing",
+        text="Patient functioning and general well-being",
         values=points(
             (0, "no limitation, well"),
             (10, "occasional difficulty, below par"),
@@ -294,6 +383,7 @@ WPCDAI_ITEMS = (
     ),
     ItemSpec(
         id="stools",
+        text="Stools (per day)",
         values=points(
             (0, "0-1 liquid, no blood"),
             (7.5, "up to 2 semi-formed with small blood, or 2-5 liquid"),
@@ -302,14 +392,17 @@ WPCDAI_ITEMS = (
     ),
     ItemSpec(
         id="esr",
+        text="Erythrocyte sedimentation rate (ESR), as its points",
         values=points((0, "< 20 mm/h"), (7.5, "20-50 mm/h"), (15, "> 50 mm/h")),
     ),
     ItemSpec(
         id="albumin",
+        text="Serum albumin, as its points",
         values=points((0, ">= 3.5 g/dL"), (10, "3.1-3.4 g/dL"), (20, "<= 3.0 g/dL")),
     ),
     ItemSpec(
         id="weight",
+        text="Weight change, as its points",
         values=points(
             (0, "weight gain or voluntary weight stable/loss"),
             (5, "involuntary weight stable, or loss 1-9%"),
@@ -318,6 +411,7 @@ WPCDAI_ITEMS = (
     ),
     ItemSpec(
         id="perirectal_disease",
+        text="Perirectal disease",
         values=points(
             (0, "none, asymptomatic tags"),
             (7.5, "1-2 indolent fistulae, scant drainage, no tenderness"),
@@ -326,6 +420,7 @@ WPCDAI_ITEMS = (
     ),
     ItemSpec(
         id="extraintestinal",
+        text="Extraintestinal manifestations",
         values=points((0, "none"), (10, "one or more")),
     ),
 )
@@ -333,6 +428,24 @@ WPCDAI_ITEM_IDS = tuple(item.id for item in WPCDAI_ITEMS)
 WPCDAI_MILD_FROM = 12.5  # Turner 2012: remission < 12.5
 WPCDAI_MILD_UP_TO = 40  # Turner 2012: mild 12.5-40
 WPCDAI_MODERATE_UP_TO = 57.5  # Turner 2012: moderate 42.5-57.5, severe > 57.5
+WPCDAI_STEP = 2.5  # every item's points are multiples of 2.5, so totals are too
+# Turner 2012 as lower bounds of reachable totals: 0 remission, 12.5 mild, 42.5 moderate
+# (the lowest total above 40), 60 severe (the lowest above 57.5).
+WPCDAI_BANDS = (
+    (0, "remission"),
+    (WPCDAI_MILD_FROM, "mild"),
+    (WPCDAI_MILD_UP_TO + WPCDAI_STEP, "moderate"),
+    (WPCDAI_MODERATE_UP_TO + WPCDAI_STEP, "severe"),
+)
+WPCDAI_SCORES = (
+    index_total(
+        "Weighted Paediatric Crohn's Disease Activity Index",
+        WPCDAI_ITEMS,
+        WPCDAI_BANDS,
+        "coproduce:wpcdai",
+        decimals=1,
+    ),
+)
 
 
 def wpcdai_band(total: float) -> str:
@@ -363,7 +476,6 @@ WPCDAI = InstrumentSpec(
     "Crohn's disease activity index (PCDAI) and comparison with its other short versions. "
     "Inflamm Bowel Dis 2012;18:55-62",
     scorer=score_wpcdai,
-    item_text_shipped=False,
     notes="Every item is entered as its weighted category points (the clinician classifies "
     "raw ESR, albumin and weight change first): abdominal_pain 0/10/20 (none; mild, brief; "
     "moderate/severe, daily or nocturnal); wellbeing 0/10/20 (well; below par; very poor); "
@@ -376,7 +488,8 @@ WPCDAI = InstrumentSpec(
     "definite arthritis, uveitis, erythema nodosum, pyoderma gangrenosum). total = sum, "
     "0-125. Bands: <12.5 remission, 12.5-40 mild (40 itself is mild), >40-57.5 moderate "
     "(42.5 is the lowest reachable moderate score), >57.5 severe. All items required "
-    "(recall 1 week; labs within the past week).",
+    "(recall 1 week; labs within the past week). " + describe_scores(WPCDAI_SCORES),
+    scores=WPCDAI_SCORES,
 )
 
 
@@ -403,6 +516,32 @@ DIARY_SEVERE_PAIN = 3
 DIARY_MANY_STOOLS = 10
 FLAG_POSSIBLE_FLARE = "possible-flare"
 FLAG_CONTACT_TEAM = "contact-ibd-team"
+DIARY_BANDS = (  # lower bounds of the whole-number total
+    (0, "settled"),
+    (DIARY_SETTLED_UP_TO + 1, "some-symptoms"),
+    (DIARY_FLARE_FROM, "possible-flare"),
+)
+DIARY_MAX_STOOL_POINTS = DIARY_STOOL_POINTS[-1][1]
+DIARY_MAX = DIARY_MAX_STOOL_POINTS + sum(
+    max(v.code for v in choices)
+    for choices in (DIARY_BLOOD, DIARY_PAIN, DIARY_URGENCY, DIARY_WELLBEING)
+)
+DIARY_SCORES = (
+    ScoreSpec(
+        "total",
+        "IBD flare diary daily symptom score",
+        minimum=0,
+        maximum=DIARY_MAX,
+        primary=True,
+        bands=DIARY_BANDS,
+    ),
+    ScoreSpec(
+        "stool_points",
+        "IBD flare diary stool frequency points",
+        minimum=0,
+        maximum=DIARY_MAX_STOOL_POINTS,
+    ),
+)
 
 
 def diary_stool_points(stools: float) -> int:
@@ -479,7 +618,9 @@ IBD_FLARE_DIARY = InstrumentSpec(
     "7-9, 3 for 10 or more. total = stool_points + blood + abdominal_pain + urgency + "
     "wellbeing (0-15). Bands: 0-2 settled, 3-4 some-symptoms, >=5 possible-flare. Flags: "
     "possible-flare when total >= 5 or blood >= 2; contact-ibd-team when blood = 3, "
-    "abdominal_pain = 3 or stools_per_day >= 10. All items required.",
+    "abdominal_pain = 3 or stools_per_day >= 10. All items required. "
+    + describe_scores(DIARY_SCORES),
+    scores=DIARY_SCORES,
 )
 
 INSTRUMENTS: tuple[InstrumentSpec, ...] = (HBI, SCCAI, PUCAI, WPCDAI, IBD_FLARE_DIARY)

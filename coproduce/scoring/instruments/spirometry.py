@@ -19,7 +19,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from coproduce.scoring.instruments.common import options
+from coproduce.scoring.instruments.common import describe_scores, options
 from coproduce.scoring.instruments.spirometry_gli2012_tables import (
     COEFFICIENTS,
     SPLINE_AGE_FIRST,
@@ -27,7 +27,7 @@ from coproduce.scoring.instruments.spirometry_gli2012_tables import (
     SPLINE_AGE_STEP,
     SPLINES,
 )
-from coproduce.scoring.types import InstrumentSpec, ItemSpec, MissingData, ScoreResult
+from coproduce.scoring.types import InstrumentSpec, ItemSpec, MissingData, ScoreResult, ScoreSpec
 
 LLN_Z = -1.645  # 5th centile of the standard normal: the GLI lower limit of normal (Quanjer 2012)
 SEVERITY_BANDS = (  # FEV1 z-score lower bounds, Stanojevic 2022 ERS/ATS interpretive standard
@@ -47,6 +47,11 @@ ETHNIC_GROUPS = {
     5: ("a6", "p5"),  # Other/mixed
 }
 MEASURES = ("fev1", "fvc", "fev1-fvc")
+# What each measure is called and its unit: litres, except the ratio (a fraction).
+MEASURE_TITLES = {"fev1": "FEV1", "fvc": "FVC", "fev1-fvc": "FEV1/FVC"}
+MEASURE_UNITS = {"fev1": "L", "fvc": "L", "fev1-fvc": "{ratio}"}
+# The FEV1 z-score severity bands as ScoreSpec lower bounds; severe has no lower limit.
+FEV1_Z_BANDS = ((-math.inf, SEVERE), *reversed(SEVERITY_BANDS))
 
 
 @dataclass(frozen=True)
@@ -161,6 +166,38 @@ def score_gli2012(spec: InstrumentSpec, answers: Mapping[str, float]) -> ScoreRe
     )
 
 
+def measure_score_specs(measure: str) -> tuple[ScoreSpec, ...]:
+    """Predicted, LLN, z-score and % predicted of one measure. Predicted values and limits
+    are positive; z-scores and % predicted have no fixed upper limit."""
+    title, unit = MEASURE_TITLES[measure], MEASURE_UNITS[measure]
+    is_fev1 = measure == "fev1"
+    return (
+        ScoreSpec(f"{measure}-predicted", f"{title} predicted", 0, None, unit, 2, higher_is=""),
+        ScoreSpec(
+            f"{measure}-lln", f"{title} lower limit of normal", 0, None, unit, 2, higher_is=""
+        ),
+        ScoreSpec(
+            f"{measure}-z",
+            f"{title} z-score",
+            unit="{z-score}",
+            decimals=2,
+            higher_is="better",
+            bands=FEV1_Z_BANDS if is_fev1 else (),
+        ),
+        ScoreSpec(
+            f"{measure}-percent-predicted",
+            f"{title} % predicted",
+            minimum=0,
+            unit="%",
+            code="coproduce:fev1-percent-predicted" if is_fev1 else "",
+            primary=is_fev1,
+            higher_is="better",
+        ),
+    )
+
+
+GLI2012_SCORES = tuple(spec for measure in MEASURES for spec in measure_score_specs(measure))
+
 GLI2012 = InstrumentSpec(
     code="gli-2012",
     version="2012",
@@ -206,7 +243,9 @@ GLI2012 = InstrumentSpec(
     "method 'not-scored'). Band, by FEV1 z-score (Stanojevic 2022): normal (z ≥ -1.645), mild "
     "(-2.5 ≤ z < -1.645), moderate (-4 ≤ z < -2.5), severe (z < -4); None without fev1. Flags: "
     "fev1-below-lln, fvc-below-lln, fev1-fvc-below-lln when that z-score is below -1.645. "
-    "Without fvc, missing method stays 'complete' with fvc listed and FVC/ratio z None.",
+    "Without fvc, missing method stays 'complete' with fvc listed and FVC/ratio z None. "
+    + describe_scores(GLI2012_SCORES),
+    scores=GLI2012_SCORES,
 )
 
 INSTRUMENTS: tuple[InstrumentSpec, ...] = (GLI2012,)

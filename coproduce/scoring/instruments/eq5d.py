@@ -22,9 +22,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from coproduce.scoring.instruments.common import round_half_up
+from coproduce.scoring.instruments.common import describe_scores, round_half_up
 from coproduce.scoring.instruments.eq5d_crosswalk import UK_CROSSWALK
-from coproduce.scoring.types import AllowedValue, InstrumentSpec, ItemSpec, MissingData, ScoreResult
+from coproduce.scoring.types import (
+    AllowedValue,
+    InstrumentSpec,
+    ItemSpec,
+    MissingData,
+    ScoreResult,
+    ScoreSpec,
+)
 
 DIMENSIONS = ("mobility", "self-care", "usual-activities", "pain-discomfort", "anxiety-depression")
 LEVELS = (
@@ -102,6 +109,58 @@ def score_eq5d5l(spec: InstrumentSpec, answers: Mapping[str, float]) -> ScoreRes
     return spec.result(scores[PRIMARY_INDEX], scores=scores)
 
 
+BEST_LEVEL, WORST_LEVEL = 1, 5
+VAS_MAX = 100  # the EQ VAS runs from 0 (worst imaginable health) to 100 (best)
+VALUE_SET_TITLES = {
+    "index-england-2018": "EQ-5D-5L index value, England 2018 value set",
+    "index-us-2019": "EQ-5D-5L index value, US 2019 value set",
+}
+
+
+def state_of(level: int) -> dict[str, float]:
+    """Every dimension at the same level (11111 is full health, 55555 the worst state)."""
+    return dict.fromkeys(DIMENSIONS, float(level))
+
+
+def index_score(name: str, title: str, lowest: float, *, primary: bool = False) -> ScoreSpec:
+    """An index value: 1 is full health, the worst state may be valued below 0 (worse than
+    dead)."""
+    return ScoreSpec(
+        name,
+        title,
+        minimum=lowest,
+        maximum=1.0,
+        decimals=INDEX_DIGITS,
+        primary=primary,
+        higher_is="better",
+    )
+
+
+EQ5D5L_SCORES = (
+    *(
+        index_score(
+            name,
+            VALUE_SET_TITLES[name],
+            additive_index(state_of(WORST_LEVEL), table),
+            primary=name == PRIMARY_INDEX,
+        )
+        for name, table in VALUE_SETS.items()
+    ),
+    index_score(
+        UK_CROSSWALK_INDEX,
+        "EQ-5D-5L index value, UK crosswalk (van Hout 2012)",
+        min(UK_CROSSWALK.values()),
+    ),
+    ScoreSpec(
+        "state",
+        "EQ-5D-5L health state (five digits, one level per dimension)",
+        minimum=health_state(state_of(BEST_LEVEL)),
+        maximum=health_state(state_of(WORST_LEVEL)),
+        higher_is="",
+    ),
+    ScoreSpec("vas", "EQ VAS", minimum=0, maximum=VAS_MAX, higher_is="better"),
+)
+
 EQ5D5L = InstrumentSpec(
     code="eq-5d-5l",
     version="5L-2009",
@@ -126,7 +185,8 @@ EQ5D5L = InstrumentSpec(
     "'state' the 5-digit health state as a number (e.g. 21345); "
     "'vas' as given (None if not answered). Total = the "
     "England 2018 index. If any dimension is unanswered no index or state is computed (total "
-    "None, missing 'not-scored'); no band.",
+    "None, missing 'not-scored'); no band. " + describe_scores(EQ5D5L_SCORES),
+    scores=EQ5D5L_SCORES,
 )
 
 INSTRUMENTS: tuple[InstrumentSpec, ...] = (EQ5D5L,)

@@ -23,7 +23,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from coproduce.scoring.instruments import promis_tables as tables
-from coproduce.scoring.types import AllowedValue, InstrumentSpec, ItemSpec, MissingData, ScoreResult
+from coproduce.scoring.instruments.common import describe_scores
+from coproduce.scoring.types import (
+    AllowedValue,
+    InstrumentSpec,
+    ItemSpec,
+    MissingData,
+    ScoreResult,
+    ScoreSpec,
+)
 
 LICENCE = (
     "PROMIS® instruments are © PROMIS Health Organization; used under the HealthMeasures "
@@ -37,6 +45,35 @@ ITEM_SCORE = (
     AllowedValue(5, "item score 5 (as printed on the form)"),
 )
 RATING_0_10 = tuple(AllowedValue(n, f"rating {n} (0 = none, 10 = most severe)") for n in range(11))
+RAW_MIN, RAW_MAX = 4, 20  # four items scored 1-5
+T_SCORE_UNIT = "{T-score}"  # mean 50, SD 10 in the PROMIS reference population
+T_SCORE_DECIMALS = 1  # the tables print T-scores to one decimal
+
+
+def raw_and_t_scores(
+    prefix: str, title: str, table: Mapping[int, float], higher_is: str, **t_kwargs
+) -> tuple[ScoreSpec, ScoreSpec]:
+    """A four-item PROMIS summary: its raw sum and its T-score, ranged by the table."""
+    return (
+        ScoreSpec(
+            f"{prefix}-raw",
+            f"{title} raw score",
+            minimum=RAW_MIN,
+            maximum=RAW_MAX,
+            higher_is=higher_is,
+        ),
+        ScoreSpec(
+            f"{prefix}-t",
+            f"{title} T-score",
+            minimum=min(table.values()),
+            maximum=max(table.values()),
+            unit=T_SCORE_UNIT,
+            decimals=T_SCORE_DECIMALS,
+            higher_is=higher_is,
+            **t_kwargs,
+        ),
+    )
+
 
 # --- PROMIS Global Health v1.2 ---------------------------------------------------------
 
@@ -131,6 +168,24 @@ def global_items() -> tuple[ItemSpec, ...]:
     )
 
 
+GLOBAL10_SCORES = (
+    *raw_and_t_scores(
+        "gph",
+        "PROMIS Global Physical Health",
+        tables.GLOBAL_PHYSICAL_T,
+        "better",
+        code="loinc:71971-6",
+        primary=True,
+    ),
+    *raw_and_t_scores(
+        "gmh",
+        "PROMIS Global Mental Health",
+        tables.GLOBAL_MENTAL_T,
+        "better",
+        code="loinc:71969-0",
+    ),
+)
+
 GLOBAL10 = InstrumentSpec(
     code="promis-global-10",
     version="1.2",
@@ -154,7 +209,9 @@ GLOBAL10 = InstrumentSpec(
     "gph-t its T-score (LOINC 71971-6); gmh-raw = Global02 + Global04 + Global05 + Global10r "
     "(4-20), gmh-t its T-score (LOINC 71969-0), from the Hays 2009 tables. total = gph-t. "
     "Global01 and Global09r are not part of either summary. No proration: a summary with any "
-    "of its items missing is None (missing 'not-scored'). No bands or flags.",
+    "of its items missing is None (missing 'not-scored'). No bands or flags. "
+    + describe_scores(GLOBAL10_SCORES),
+    scores=GLOBAL10_SCORES,
 )
 
 # --- PROMIS-29 Profile v2.0/v2.1 ---------------------------------------------------------
@@ -191,6 +248,33 @@ PROFILE_DOMAINS = (
     ),
 )
 PAIN_INTENSITY_ITEM = "Global07"
+PAIN_INTENSITY_MAX = 10
+# Domain titles and which way is worse: function and social roles are scored so that higher
+# is better; symptoms so that higher is worse (PROMIS Adult Profile scoring manual).
+DOMAIN_TITLES = {
+    "physical-function": ("PROMIS-29 physical function", "better"),
+    "anxiety": ("PROMIS-29 anxiety", "worse"),
+    "depression": ("PROMIS-29 depression", "worse"),
+    "fatigue": ("PROMIS-29 fatigue", "worse"),
+    "sleep-disturbance": ("PROMIS-29 sleep disturbance", "worse"),
+    "social-roles": ("PROMIS-29 ability to participate in social roles and activities", "better"),
+    "pain-interference": ("PROMIS-29 pain interference", "worse"),
+}
+PROFILE_PRIMARY = "physical-function"  # the profile has no single total
+
+
+def domain_scores(domain: Domain) -> tuple[ScoreSpec, ScoreSpec]:
+    title, higher_is = DOMAIN_TITLES[domain.name]
+    primary = domain.name == PROFILE_PRIMARY
+    return raw_and_t_scores(domain.name, title, domain.table, higher_is, primary=primary)
+
+
+PROMIS29_SCORES = (
+    *(spec for domain in PROFILE_DOMAINS for spec in domain_scores(domain)),
+    ScoreSpec(
+        "pain-intensity", "PROMIS-29 pain intensity (0-10)", minimum=0, maximum=PAIN_INTENSITY_MAX
+    ),
+)
 MIN_ANSWERED_FRACTION = 0.5  # Adult Profile scoring manual: prorate with >= 50% answered
 PRORATION_RULE = (
     "PROMIS Adult Profile manual: with at least half the items answered, raw = sum x items / "
@@ -272,7 +356,9 @@ PROMIS29 = InstrumentSpec(
     "pain-interference; pain-intensity = Global07 (0-10, not converted). total = "
     "physical-function-t (the profile has no single total). Missing data: a domain with 2 or 3 "
     "of its 4 items answered is prorated (raw sum x 4 / answered, rounded up; missing "
-    "'prorated'); with fewer than 2 its scores are None and missing is 'not-scored'. No bands.",
+    "'prorated'); with fewer than 2 its scores are None and missing is 'not-scored'. No bands. "
+    + describe_scores(PROMIS29_SCORES),
+    scores=PROMIS29_SCORES,
 )
 
 INSTRUMENTS: tuple[InstrumentSpec, ...] = (GLOBAL10, PROMIS29)

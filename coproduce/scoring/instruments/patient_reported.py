@@ -8,18 +8,49 @@ neutral ids only.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import pairwise
 
-from coproduce.scoring.instruments.common import options
+from coproduce.scoring.instruments.common import describe_scores, options
 from coproduce.scoring.instruments.patient_reported_proctcae import (
     SYMPTOMS,
     composite_grade,
     symptom_items,
 )
-from coproduce.scoring.types import InstrumentSpec, ItemSpec, MissingData, ScoreResult
+from coproduce.scoring.types import InstrumentSpec, ItemSpec, MissingData, ScoreResult, ScoreSpec
 
 # --- PRO-CTCAE -----------------------------------------------------------------------------
 
 PROCTCAE_GRADE3 = 3  # Basch 2021: highest composite grade
+PROCTCAE_HIGHEST = "highest-grade"  # the score key of the total: the highest symptom grade
+PROCTCAE_BANDS = tuple((grade, f"grade-{grade}") for grade in range(PROCTCAE_GRADE3 + 1))
+GRADE_UNIT = "{grade}"
+
+
+def grade_score(name: str, title: str, **kwargs) -> ScoreSpec:
+    """A composite grade 0-3 (Basch 2021)."""
+    return ScoreSpec(
+        name,
+        title,
+        minimum=0,
+        maximum=PROCTCAE_GRADE3,
+        unit=GRADE_UNIT,
+        bands=PROCTCAE_BANDS,
+        **kwargs,
+    )
+
+
+PROCTCAE_SCORES = (
+    grade_score(
+        PROCTCAE_HIGHEST,
+        "PRO-CTCAE highest composite grade",
+        code="coproduce:pro-ctcae-composite",
+        primary=True,
+    ),
+    *(
+        grade_score(symptom.id, f"PRO-CTCAE {symptom.id.replace('-', ' ')} composite grade")
+        for symptom in SYMPTOMS
+    ),
+)
 
 
 def score_proctcae(spec: InstrumentSpec, answers: Mapping[str, float]) -> ScoreResult:
@@ -49,6 +80,7 @@ def score_proctcae(spec: InstrumentSpec, answers: Mapping[str, float]) -> ScoreR
     if total is None:
         missing = MissingData("not-scored", tuple(incomplete), "no symptom could be graded")
     band = None if total is None else f"grade-{int(total)}"
+    scores[PROCTCAE_HIGHEST] = total
     return spec.result(total, scores=scores, band=band, flags=flags, missing=missing)
 
 
@@ -78,7 +110,10 @@ PROCTCAE = InstrumentSpec(
     "asked. If a symptom's first attribute is 0 its later items are skipped and the grade is "
     "0. scores[<symptom>] = composite grade 0-3 (Basch 2021 tables) for every symptom with "
     "any answer (None if a later attribute is missing after a non-zero first one). total = "
-    "highest composite grade; band `grade-0`…`grade-3`; flags `<symptom>-grade-3`.",
+    "highest composite grade, also reported as scores['highest-grade'] (None when no "
+    "symptom could be graded); band `grade-0`…`grade-3`; flags `<symptom>-grade-3`. "
+    + describe_scores(PROCTCAE_SCORES),
+    scores=PROCTCAE_SCORES,
 )
 
 # --- Asthma Control Test -------------------------------------------------------------------
@@ -88,6 +123,23 @@ ACT_IDS = ("activity-limitation", "shortness-of-breath", "night-symptoms", "reli
 ACT_OPTIONS = options("1 (worst)", "2", "3", "4", "5 (best)", start=1)
 ACT_NOT_WELL_CONTROLLED = 19  # Nathan 2004: total <= 19 not well controlled
 ACT_VERY_POORLY_CONTROLLED = 15  # Schatz 2006: total <= 15 very poorly controlled
+ACT_MIN, ACT_MAX = 5, 25  # five items scored 1-5
+ACT_BANDS = (  # lower bounds of the whole-number total (Nathan 2004, Schatz 2006)
+    (ACT_MIN, "very-poorly-controlled"),
+    (ACT_VERY_POORLY_CONTROLLED + 1, "not-well-controlled"),
+    (ACT_NOT_WELL_CONTROLLED + 1, "well-controlled"),
+)
+ACT_SCORES = (
+    ScoreSpec(
+        "total",
+        "Asthma Control Test score",
+        minimum=ACT_MIN,
+        maximum=ACT_MAX,
+        primary=True,
+        higher_is="better",
+        bands=ACT_BANDS,
+    ),
+)
 
 
 def act_band(total: float) -> str:
@@ -121,7 +173,9 @@ ACT = InstrumentSpec(
     notes="Five items in questionnaire order, each scored 1-5 as printed on the form (5 = best): "
     "activity-limitation (Q1), shortness-of-breath (Q2), night-symptoms (Q3), reliever-use "
     "(Q4), self-rated-control (Q5). All required. total = sum 5-25. Band: 20-25 "
-    "well-controlled, 16-19 not-well-controlled, 5-15 very-poorly-controlled.",
+    "well-controlled, 16-19 not-well-controlled, 5-15 very-poorly-controlled. "
+    + describe_scores(ACT_SCORES),
+    scores=ACT_SCORES,
 )
 
 # --- Oswestry Disability Index -------------------------------------------------------------
@@ -137,6 +191,32 @@ ODI_MAX_MISSING = 1  # Fairbank & Pynsent 2000: one section may be missed or not
 # Fairbank & Pynsent 2000 interpretation: upper bound (percent) of each category.
 ODI_BANDS = ((20, "minimal"), (40, "moderate"), (60, "severe"), (80, "crippled"),
              (100, "bed-bound"))  # fmt: skip
+ODI_PERCENT_MAX = 100
+# The same categories as lower bounds, as printed (0-20%, 21-40%, …): no reachable score lies
+# between an upper bound and the next whole percent (scores are multiples of 2, or of 2.2
+# with one section missed).
+ODI_LOWER_BOUND_BANDS = (
+    (0, ODI_BANDS[0][1]),
+    *((upper + 1, name) for (upper, _), (_, name) in pairwise(ODI_BANDS)),
+)
+ODI_SCORES = (
+    ScoreSpec(
+        "total",
+        "Oswestry Disability Index",
+        minimum=0,
+        maximum=ODI_PERCENT_MAX,
+        unit="%",
+        decimals=1,
+        primary=True,
+        bands=ODI_LOWER_BOUND_BANDS,
+    ),
+    ScoreSpec(
+        "raw-sum",
+        "Oswestry Disability Index, sum of the answered sections",
+        minimum=0,
+        maximum=ODI_SECTION_MAX * len(ODI_IDS),
+    ),
+)
 
 
 def odi_band(percent: float | None) -> str | None:
@@ -179,7 +259,9 @@ ODI = InstrumentSpec(
     "standing, sleeping, sex-life, social-life, travelling. total = sum / (5 × answered "
     "sections) × 100 (percent, unrounded); one section may be left out (missing method "
     "'prorated'), two or more: total None. scores: total, raw-sum. Band: 0-20 minimal, "
-    ">20-40 moderate, >40-60 severe, >60-80 crippled, >80-100 bed-bound.",
+    ">20-40 moderate, >40-60 severe, >60-80 crippled, >80-100 bed-bound. "
+    + describe_scores(ODI_SCORES),
+    scores=ODI_SCORES,
 )
 
 # --- collaboRATE ---------------------------------------------------------------------------
@@ -192,6 +274,34 @@ COLLABORATE_ITEM_MAX = 9  # Elwyn 2013: each item 0-9
 COLLABORATE_SCALE_MAX = COLLABORATE_ITEM_MAX * len(COLLABORATE_IDS)
 # collaboRATE scoring guidance (glynelwyn.com): report a clinic score from 25+ encounters.
 COLLABORATE_MIN_ENCOUNTERS = 25
+COLLABORATE_SCORES = (
+    ScoreSpec(
+        "top-score",
+        "collaboRATE top score (all three items at 9)",
+        minimum=0,
+        maximum=1,
+        primary=True,
+        higher_is="better",
+        bands=((0, "not-top-score"), (1, "top-score")),
+    ),
+    ScoreSpec(
+        "mean-score",
+        "collaboRATE mean score",
+        minimum=0,
+        maximum=100,
+        unit="%",
+        decimals=1,
+        higher_is="better",
+    ),
+    ScoreSpec(
+        "mean-item",
+        "collaboRATE mean item score",
+        minimum=0,
+        maximum=COLLABORATE_ITEM_MAX,
+        decimals=2,
+        higher_is="better",
+    ),
+)
 
 
 def score_collaborate(spec: InstrumentSpec, answers: Mapping[str, float]) -> ScoreResult:
@@ -247,7 +357,8 @@ COLLABORATE = InstrumentSpec(
     "top score: 1 when all three are 9, else 0; band top-score / not-top-score. "
     "scores['mean-score'] = sum / 27 × 100 (percent); scores['mean-item'] = mean of the "
     "three items (0-9). Clinic level: collaborate_clinic() (percent of top scores, mean of "
-    "means; recommended from 25 encounters).",
+    "means; recommended from 25 encounters). " + describe_scores(COLLABORATE_SCORES),
+    scores=COLLABORATE_SCORES,
 )
 
 # --- Visit experience (our wording) ---------------------------------------------------------
@@ -264,6 +375,27 @@ AGREEMENT = options("Strongly disagree", "Disagree", "Neither agree nor disagree
 VISIT_ITEM_MAX = 4
 VISIT_SCALE_FACTOR = 25  # mean 0-4 × 25 gives 0-100
 VISIT_MIN_ANSWERED = 3  # our rule: at least 3 of 5 items answered
+VISIT_PERCENT_MAX = VISIT_ITEM_MAX * VISIT_SCALE_FACTOR
+VISIT_SCORES = (
+    ScoreSpec(
+        "total",
+        "Visit experience score",
+        minimum=0,
+        maximum=VISIT_PERCENT_MAX,
+        unit="%",
+        code="coproduce:visit-experience",
+        primary=True,
+        higher_is="better",
+    ),
+    ScoreSpec(
+        "top-box",
+        "Visit experience, answers at strongly agree",
+        minimum=0,
+        maximum=100,
+        unit="%",
+        higher_is="better",
+    ),
+)
 
 
 def score_visit_experience(spec: InstrumentSpec, answers: Mapping[str, float]) -> ScoreResult:
@@ -300,7 +432,8 @@ VISIT_EXPERIENCE = InstrumentSpec(
     "(0 strongly disagree, 1 disagree, 2 neither, 3 agree, 4 strongly agree). total = mean "
     "of answered items × 25 (0-100, unrounded); scores['top-box'] = percent of answered "
     "items at 4. At least 3 items needed (missing method 'prorated' when 1-2 missing), "
-    "otherwise total None. No band. No LOINC.",
+    "otherwise total None. No band. No LOINC. " + describe_scores(VISIT_SCORES),
+    scores=VISIT_SCORES,
 )
 
 INSTRUMENTS: tuple[InstrumentSpec, ...] = (PROCTCAE, ACT, ODI, COLLABORATE, VISIT_EXPERIENCE)

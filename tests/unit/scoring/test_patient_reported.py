@@ -76,7 +76,7 @@ def test_proctcae_table_cells(answers, grade):
 
 def test_proctcae_first_attribute_zero_skips_the_rest():
     result = score("pro-ctcae", {"pain-frequency": 0})
-    assert result.scores == {"pain": 0}
+    assert result.scores == {"pain": 0, "highest-grade": 0}
     assert result.band == "grade-0"
     assert result.missing.method == "complete"
 
@@ -109,10 +109,12 @@ PROCTCAE_ANSWERS = st.dictionaries(
 @given(PROCTCAE_ANSWERS)
 def test_proctcae_total_is_the_highest_grade_and_flags_match(answers):
     result = score("pro-ctcae", answers)
-    grades = [g for g in result.scores.values() if g is not None]
+    symptoms = {s: g for s, g in result.scores.items() if s != "highest-grade"}
+    grades = [g for g in symptoms.values() if g is not None]
     assert result.total == (max(grades) if grades else None)
+    assert result.scores["highest-grade"] == result.total
     assert {f.removesuffix("-grade-3") for f in result.flags} == {
-        s for s, g in result.scores.items() if g == 3
+        s for s, g in symptoms.items() if g == 3
     }
 
 

@@ -49,7 +49,9 @@ INSTALLED_APPS = [
     "coproduce.patients",
     "coproduce.access",
     "coproduce.observations",
+    "coproduce.questionnaires",
     "coproduce.seed",
+    "coproduce.interop.fhir",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,10 @@ from coproduce.access.models import CarerGrant
 from coproduce.accounts import services as account_services
 from coproduce.accounts.models import STAFF_ROLES, Profession, Role, User
 from coproduce.core.clock import today
+from coproduce.interop.fhir.instrument_files import (
+    built_in_definition_paths,
+    load_definition_file,
+)
 from coproduce.network import services as network_services
 from coproduce.network.models import Network, Region, Unit
 from coproduce.patients import services as patient_services
@@ -25,6 +29,7 @@ from coproduce.patients.models import CareTeamRole, Enrolment, Patient, Sex
 from coproduce.programmes.definition import built_in_programme_paths, parse_programme
 from coproduce.programmes.models import Programme
 from coproduce.programmes.services import programme_load
+from coproduce.questionnaires.models import DefinitionOrigin, QuestionnaireDefinition
 
 # Long enough and uncommon enough for every password validator in settings.
 PASSWORD = "Tangerine-orbit-1729"
@@ -159,6 +164,30 @@ def load_programme(code: str = "rheumatoid-arthritis") -> Programme:
     paths = {path.stem: path for path in built_in_programme_paths()}
     programme, _ = programme_load(actor=None, definition=parse_programme(paths[code]))
     return programme
+
+
+def load_instrument(code: str = "phq-9") -> QuestionnaireDefinition:
+    """A built-in instrument definition loaded through the file loader, as
+    `coproduce instruments load` does."""
+    paths = {path.stem: path for path in built_in_definition_paths()}
+    definition, _ = load_definition_file(paths[code], actor=None, origin=DefinitionOrigin.BUILT_IN)
+    return definition
+
+
+def form_answers(
+    definition: QuestionnaireDefinition, scores: dict[str, float]
+) -> dict[str, object]:
+    """Answers as a form posts them (option codes), from the numeric codes the scoring core
+    takes: each choice item's option whose weight is the number."""
+    by_id = {item["link_id"]: item for item in definition.form["items"]}
+    answers: dict[str, object] = {}
+    for link_id, value in scores.items():
+        options = by_id[link_id]["options"]
+        if options and value is not None:
+            answers[link_id] = next(o["code"] for o in options if o["weight"] == value)
+        else:
+            answers[link_id] = value
+    return answers
 
 
 def make_enrolment(

@@ -11,6 +11,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from coproduce import scoring
 from coproduce.core.datafiles import DataFileError, DataFileProblem, LineFinder, read_toml
 
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.toml")
@@ -132,10 +133,32 @@ def parse_catalogue(path: Path) -> dict[str, CodeInfo]:
     return codes
 
 
+def score_codes() -> dict[str, CodeInfo]:
+    """A code for every score of every instrument (`ScoreSpec`), with its range as the
+    plausible range. The reviewed file may describe a score code itself; then it wins."""
+    codes: dict[str, CodeInfo] = {}
+    for spec in scoring.catalogue():
+        for score in spec.scores:
+            code = spec.score_code(score.name)
+            low = score.minimum if score.minimum is not None else -1e9
+            high = score.maximum if score.maximum is not None else 1e9
+            codes[code] = CodeInfo(
+                code=code,
+                display=score.title,
+                kind="quantity",
+                unit=score.unit,
+                plausible_low=float(low),
+                plausible_high=float(high),
+                decimals=score.decimals,
+            )
+    return codes
+
+
 @cache
 def catalogue() -> dict[str, CodeInfo]:
-    """Every known observation code, read once per process."""
-    return parse_catalogue(CATALOGUE_PATH)
+    """Every known observation code, read once per process: the reviewed file, and the
+    scores of every instrument."""
+    return {**score_codes(), **parse_catalogue(CATALOGUE_PATH)}
 
 
 def code_info(code: str) -> CodeInfo:

@@ -1,0 +1,237 @@
+"""The write path for questionnaires: loading definitions and submitting responses.
+
+A submitted response is checked item by item, scored by the pure scoring core, and stored
+with one observation per score (total and sub-scores), each naming the instrument and
+version and pointing back at the response — all in one transaction with its audit events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from coproduce.access.models import CarerScope
+from coproduce.access.policy import PatientAccess
+from coproduce.accounts.models import Role, User
+from coproduce.core.audit import AuditAction, audit_record
+from coproduce.core.clock import now
+from coproduce.observations.services import observation_record
+from coproduce.questionnaires.answers import check_answers, scorer_inputs
+from coproduce.questionnaires.binding import BindingError, bind
+from coproduce.questionnaires.form import Provenance, QuestionnaireForm
+from coproduce.questionnaires.models import (
+    DefinitionOrigin,
+    QuestionnaireDefinition,
+    QuestionnaireResponse,
+    ReporterKind,
+    ResponseStatus,
+)
+from coproduce.scoring import InstrumentSpec, ScoringError, instrument, score
+
+# Which streams each role may report into (see ReporterKind).
+REPORTER_SCOPES: dict[str, dict[str, str | None]] = {
+    Role.PATIENT: {ReporterKind.PATIENT: None},
+    Role.CARER: {
+        ReporterKind.PATIENT: CarerScope.REPORT_FOR_PATIENT,
+        ReporterKind.CARER: CarerScope.REPORT_OWN,
+    },
+    Role.CLINICIAN: {ReporterKind.PATIENT: None, ReporterKind.CLINICIAN: None},
+}
+
+
+class ResponseInvalid(ValidationError):
+    """Answers that cannot be accepted; `item_errors` maps each faulty linkId to a message
+    for the page to show beside the item."""
+
+    def __init__(self, item_errors: Mapping[str, str]):
+        self.item_errors = dict(item_errors)
+        super().__init__({link_id: [message] for link_id, message in item_errors.items()})
+
+
+def content_sha256(fhir: Mapping[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(fhir, sort_keys=True).encode()).hexdigest()
+
+
+def provenance_problems(provenance: Provenance) -> list[str]:
+    problems = []
+    if not provenance.source:
+        problems.append("provenance: say where the definition comes from (source)")
+    if not provenance.checked_by or provenance.checked_on is None:
+        problems.append("provenance: say who checked the definition against its source, and when")
+    return problems
+
+
+def definition_load(
+    *,
+    actor: User | None,
+    fhir: Mapping[str, Any],
+    form: QuestionnaireForm,
+    origin: str,
+    replace: bool = False,
+) -> tuple[QuestionnaireDefinition, str]:
+    """Store a definition bound to its scorer; returns it and 'created', 'updated',
+    'unchanged' or 'kept' (a built-in file never overwrites a licensee's import).
+
+    Raises BindingError listing every problem. The same url and version with other
+    contents is refused unless `replace` (or a licensee's import replaces the built-in
+    definition that was shipped without item text).
+    """
+    bound, spec = bind(form)
+    problems = provenance_problems(bound.provenance)
+    if problems:
+        raise BindingError(problems)
+    sha = content_sha256(fhir)
+    with transaction.atomic():
+        existing = (
+            QuestionnaireDefinition.objects.select_for_update()
+            .filter(url=bound.url, version=bound.version)
+            .first()
+        )
+        if existing is not None and existing.sha256 == sha:
+            return existing, "unchanged"
+        if existing is not None and not replace:
+            if origin == DefinitionOrigin.BUILT_IN and existing.origin == DefinitionOrigin.IMPORTED:
+                return existing, "kept"
+            adds_licensed_wording = (
+                origin == DefinitionOrigin.IMPORTED
+                and existing.origin == DefinitionOrigin.BUILT_IN
+                and not existing.has_item_text
+            )
+            if not adds_licensed_wording:
+                raise BindingError(
+                    [
+                        f"version: {bound.url} version {bound.version} is already loaded with "
+                        "other contents; a changed definition needs a new version (or --replace)"
+                    ]
+                )
+        outcome = "created" if existing is None else "updated"
+        definition = existing or QuestionnaireDefinition(url=bound.url, version=bound.version)
+        definition.instrument_code = spec.code
+        definition.title = bound.title
+        definition.status = bound.status
+        definition.origin = origin
+        definition.has_item_text = bound.has_item_text
+        definition.fhir = dict(fhir)
+        definition.form = bound.as_json()
+        definition.source = bound.provenance.source
+        definition.licence = bound.provenance.licence
+        definition.checked_by = bound.provenance.checked_by
+        definition.checked_on = bound.provenance.checked_on
+        definition.sha256 = sha
+        definition.loaded_at = now()
+        definition.loaded_by = actor
+        definition.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE if outcome == "created" else AuditAction.UPDATE,
+            entity_type="Questionnaire",
+            entity_id=definition.pk,
+            detail={"url": bound.url, "version": bound.version, "sha256": sha, "origin": origin},
+        )
+    return definition, outcome
+
+
+def check_reporter(access: PatientAccess, reporter: str) -> None:
+    allowed = REPORTER_SCOPES.get(access.as_role, {})
+    if reporter not in allowed:
+        raise PermissionDenied
+    scope = allowed[reporter]
+    if scope is not None and not access.can(scope):
+        raise PermissionDenied
+
+
+def response_submit(
+    *,
+    access: PatientAccess,
+    definition: QuestionnaireDefinition,
+    answers: Mapping[str, object],
+    idempotency_key: str,
+    reporter: str = ReporterKind.PATIENT,
+    authored_at: dt.datetime | None = None,
+) -> QuestionnaireResponse:
+    """Check, score and store a completed response, with an observation per score.
+
+    Submitting again with the same `idempotency_key` returns the first response and
+    stores nothing (a double tap or a retry after a network error). Raises
+    ResponseInvalid (one message per faulty item; nothing is stored) or PermissionDenied.
+    """
+    check_reporter(access, reporter)
+    if not idempotency_key or len(idempotency_key) > 64:
+        raise ValidationError({"idempotency_key": "A submission key of 1 to 64 characters."})
+    earlier = QuestionnaireResponse.objects.filter(idempotency_key=idempotency_key).first()
+    if earlier is not None:
+        return same_submission(earlier, access)
+    form = QuestionnaireForm.from_json(definition.form)
+    checked = check_answers(form, answers)
+    if not checked.is_valid:
+        raise ResponseInvalid(checked.errors)
+    spec = instrument(definition.instrument_code)
+    try:
+        result = score(spec.code, scorer_inputs(form, checked.answers))
+    except ScoringError as error:  # binding makes this rare; still shown beside the item
+        raise ResponseInvalid({getattr(error, "item", "__all__"): str(error)}) from None
+    authored_at = authored_at or now()
+    try:
+        with transaction.atomic():
+            response = QuestionnaireResponse.objects.create(
+                patient=access.patient,
+                definition=definition,
+                status=ResponseStatus.COMPLETED,
+                reporter=reporter,
+                author=access.user,
+                author_role=access.as_role,
+                answers=checked.answers,
+                score=result.as_dict(),
+                authored_at=authored_at,
+                submitted_at=now(),
+                idempotency_key=idempotency_key,
+            )
+            record_scores(access, response, spec, result.scores)
+            audit_record(
+                actor=access.user,
+                action=AuditAction.CREATE,
+                entity_type="QuestionnaireResponse",
+                entity_id=response.pk,
+                patient_id=access.patient.pk,
+                detail={"questionnaire": definition.canonical, "reporter": reporter},
+            )
+    except IntegrityError:  # the same key submitted at the same moment: the first one won
+        earlier = QuestionnaireResponse.objects.filter(idempotency_key=idempotency_key).first()
+        if earlier is None:
+            raise
+        return same_submission(earlier, access)
+    return response
+
+
+def same_submission(earlier: QuestionnaireResponse, access: PatientAccess) -> QuestionnaireResponse:
+    if earlier.patient_id != access.patient.pk:
+        raise ValidationError({"idempotency_key": "This submission key was used for another form."})
+    return earlier
+
+
+def record_scores(
+    access: PatientAccess,
+    response: QuestionnaireResponse,
+    spec: InstrumentSpec,
+    scores: Mapping[str, float | None],
+) -> None:
+    """One observation per score that has a value, dated when the answers were given."""
+    for name, value in scores.items():
+        if value is None:
+            continue
+        observation_record(
+            actor=access.user,
+            patient=access.patient,
+            code=spec.score_code(name),
+            effective_at=response.authored_at,
+            source=response.reporter,
+            quantity=value,
+            derived_from=f"QuestionnaireResponse/{response.pk}",
+            instrument_version=f"{spec.code}|{spec.version}",
+        )

@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "coproduce.access",
     "coproduce.observations",
     "coproduce.questionnaires",
+    "coproduce.reporting",
+    "coproduce.careplans",
+    "coproduce.visits",
     "coproduce.seed",
     "coproduce.interop.fhir",
 ]

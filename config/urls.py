@@ -8,6 +8,10 @@ urlpatterns = [
     path("", include("coproduce.patients.urls")),
     path("", include("coproduce.access.urls")),
     path("", include("coproduce.observations.urls")),
+    path("", include("coproduce.questionnaires.urls")),
+    path("", include("coproduce.reporting.urls")),
+    path("", include("coproduce.careplans.urls")),
+    path("", include("coproduce.visits.urls")),
     path("", include("coproduce.network.urls")),
     path("admin/", admin_site.urls),
 ]

@@ -28,9 +28,10 @@ from collections.abc import Mapping, Sequence
 from coproduce.scoring.instruments.common import describe_scores
 from coproduce.scoring.types import AllowedValue, InstrumentSpec, ItemSpec, ScoreResult, ScoreSpec
 
+# The shipped FHIR definitions repeat this string; item labels are our own neutral words.
 CLINICAL_INDEX_LICENCE = (
-    "Published clinical index, free to use for scoring; item labels are Coproduce's own "
-    "neutral descriptions of what is measured."
+    "Published clinical index, free to use for scoring; no item text is shipped (items are "
+    "described by neutral labels)."
 )
 
 

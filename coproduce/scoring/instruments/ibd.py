@@ -133,7 +133,7 @@ HBI_SCORES = (
     index_total("Harvey-Bradshaw Index", HBI_ITEMS, HBI_BANDS, "coproduce:hbi"),
     ScoreSpec(
         "complications",
-        "HBI complications present (one point each)",
+        "HBI complications present",
         minimum=0,
         maximum=len(HBI_COMPLICATION_IDS),
     ),

@@ -71,7 +71,7 @@ def difficulty_score(instrument_title: str) -> ScoreSpec:
     """The difficulty item as reported beside a PHQ-9 or GAD-7 total."""
     return ScoreSpec(
         "difficulty",
-        f"{instrument_title} difficulty in daily life (not summed)",
+        f"{instrument_title} difficulty in daily life",
         minimum=0,
         maximum=DIFFICULTY_MAX,
     )

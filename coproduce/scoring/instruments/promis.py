@@ -271,9 +271,7 @@ def domain_scores(domain: Domain) -> tuple[ScoreSpec, ScoreSpec]:
 
 PROMIS29_SCORES = (
     *(spec for domain in PROFILE_DOMAINS for spec in domain_scores(domain)),
-    ScoreSpec(
-        "pain-intensity", "PROMIS-29 pain intensity (0-10)", minimum=0, maximum=PAIN_INTENSITY_MAX
-    ),
+    ScoreSpec("pain-intensity", "PROMIS-29 pain intensity", minimum=0, maximum=PAIN_INTENSITY_MAX),
 )
 MIN_ANSWERED_FRACTION = 0.5  # Adult Profile scoring manual: prorate with >= 50% answered
 PRORATION_RULE = (

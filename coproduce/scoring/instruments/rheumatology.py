@@ -373,7 +373,7 @@ SDAI_SCORES = (
         primary=True,
         bands=SDAI_SCORE_BANDS,
     ),
-    cdai_score("cdai", "CDAI part of the SDAI (SDAI without CRP)"),
+    cdai_score("cdai", "CDAI part of the SDAI"),
 )
 
 CDAI_ITEMS_NOTE = (
@@ -641,7 +641,7 @@ FLAG_PATIENT_FLARE = "patient-reported-flare"
 SCALE_0_10 = options(*(str(n) for n in range(11)))
 MINUTES_IN_A_DAY = 1440
 RA_FLARE_SCORES = (
-    ScoreSpec("total", "RA flare signs present (of 4)", minimum=0, maximum=4, primary=True),
+    ScoreSpec("total", "RA flare signs present", minimum=0, maximum=4, primary=True),
     ScoreSpec(
         "morning_stiffness_minutes",
         "Morning stiffness",
@@ -649,8 +649,8 @@ RA_FLARE_SCORES = (
         maximum=MINUTES_IN_A_DAY,
         unit="min",
     ),
-    ScoreSpec("pain", "Joint pain (0-10)", minimum=0, maximum=10),
-    ScoreSpec("fatigue", "Fatigue (0-10)", minimum=0, maximum=10),
+    ScoreSpec("pain", "Joint pain", minimum=0, maximum=10),
+    ScoreSpec("fatigue", "Fatigue", minimum=0, maximum=10),
     ScoreSpec("swollen_joints", "Swollen joints noticed", minimum=0, maximum=28, unit="{count}"),
 )
 

@@ -125,3 +125,37 @@ def test_scores_stay_declared_and_in_range_for_any_valid_answers(code, data):
     spec = instrument(code)
     answers = data.draw(valid_answers(spec))
     assert_scores_declared_and_in_range(spec, score(code, answers))
+
+
+MEASURED_INPUT_INSTRUMENTS = [
+    "das28-esr",
+    "das28-esr-3",
+    "das28-crp",
+    "das28-crp-3",
+    "cdai",
+    "sdai",
+    "hbi",
+    "sccai",
+    "pucai",
+    "wpcdai",
+    "gli-2012",
+]
+
+
+@pytest.mark.parametrize("code", MEASURED_INPUT_INSTRUMENTS)
+def test_clinical_indices_label_every_input_for_a_form(code):
+    assert all(item.text for item in instrument(code).items), code
+
+
+def test_das28_range_is_reached_at_the_input_extremes():
+    spec = instrument("das28-esr").score_spec("total")
+    lowest = {"tjc28": 0, "sjc28": 0, "esr": 1, "patient_global": 0}
+    highest = {"tjc28": 28, "sjc28": 28, "esr": 200, "patient_global": 100}
+    assert score("das28-esr", lowest).total == spec.minimum == 0
+    assert score("das28-esr", highest).total == spec.maximum == pytest.approx(9.55)
+
+
+def test_proctcae_reports_its_total_as_the_highest_grade():
+    result = score("pro-ctcae", {"nausea-frequency": 3, "nausea-severity": 3, "pain-frequency": 0})
+    assert result.scores["highest-grade"] == result.total == 3
+    assert score("pro-ctcae", {}).scores == {"highest-grade": None}

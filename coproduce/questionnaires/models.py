@@ -87,6 +87,9 @@ class QuestionnaireResponse(models.Model):
     score = models.JSONField(null=True, blank=True, help_text="ScoreResult.as_dict()")
     authored_at = models.DateTimeField()
     submitted_at = models.DateTimeField(null=True, blank=True)
+    saved_at = models.DateTimeField(
+        null=True, blank=True, help_text="When an answer was last saved (in progress)"
+    )
     idempotency_key = models.CharField(
         max_length=64, unique=True, help_text="Made when the form opens; a resubmission finds it"
     )
@@ -99,6 +102,13 @@ class QuestionnaireResponse(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status="completed") | models.Q(submitted_at__isnull=False),
                 name="response_completed_has_submitted_at",
+            ),
+            # One form in progress per person, questionnaire and stream: opening it again
+            # (another tab, another device) resumes it instead of starting a second one.
+            models.UniqueConstraint(
+                fields=["patient", "definition", "reporter", "author"],
+                condition=models.Q(status="in-progress"),
+                name="response_one_in_progress",
             ),
         ]
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import secrets
 from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
 from coproduce.access.models import CarerScope
 from coproduce.access.policy import PatientAccess
@@ -22,7 +24,7 @@ from coproduce.accounts.models import Role, User
 from coproduce.core.audit import AuditAction, audit_record
 from coproduce.core.clock import now
 from coproduce.observations.services import observation_record
-from coproduce.questionnaires.answers import check_answers, scorer_inputs
+from coproduce.questionnaires.answers import CheckedAnswers, check_answers, scorer_inputs
 from coproduce.questionnaires.binding import BindingError, bind
 from coproduce.questionnaires.form import Provenance, QuestionnaireForm
 from coproduce.questionnaires.models import (
@@ -43,6 +45,10 @@ REPORTER_SCOPES: dict[str, dict[str, str | None]] = {
     },
     Role.CLINICIAN: {ReporterKind.PATIENT: None, ReporterKind.CLINICIAN: None},
 }
+
+
+MSG_ALREADY_SENT = _("These answers were already sent, so they cannot be changed.")
+MSG_STALE_FORM = _("This page is out of date. Please check your answers and send them again.")
 
 
 class ResponseInvalid(ValidationError):
@@ -146,6 +152,140 @@ def check_reporter(access: PatientAccess, reporter: str) -> None:
         raise PermissionDenied
 
 
+def new_submission_key() -> str:
+    """A submission key, made when a form opens (see `QuestionnaireResponse.idempotency_key`)."""
+    return secrets.token_urlsafe(24)
+
+
+def response_start(
+    *,
+    access: PatientAccess,
+    definition: QuestionnaireDefinition,
+    reporter: str = ReporterKind.PATIENT,
+) -> QuestionnaireResponse:
+    """The form in progress for this patient, questionnaire, stream and author: the one
+    already open (from another tab or device), or a new one with its submission key.
+
+    Raises PermissionDenied when the user may not report into `reporter`'s stream.
+    """
+    check_reporter(access, reporter)
+    open_form = QuestionnaireResponse.objects.filter(
+        patient=access.patient,
+        definition=definition,
+        reporter=reporter,
+        author=access.user,
+        status=ResponseStatus.IN_PROGRESS,
+    )
+    existing = open_form.first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            started = now()
+            response = QuestionnaireResponse.objects.create(
+                patient=access.patient,
+                definition=definition,
+                status=ResponseStatus.IN_PROGRESS,
+                reporter=reporter,
+                author=access.user,
+                author_role=access.as_role,
+                answers={},
+                authored_at=started,
+                saved_at=started,
+                idempotency_key=new_submission_key(),
+            )
+            audit_record(
+                actor=access.user,
+                action=AuditAction.CREATE,
+                entity_type="QuestionnaireResponse",
+                entity_id=response.pk,
+                patient_id=access.patient.pk,
+                detail={
+                    "questionnaire": definition.canonical,
+                    "reporter": reporter,
+                    "status": ResponseStatus.IN_PROGRESS,
+                },
+            )
+    except IntegrityError:  # opened at the same moment elsewhere: use that one
+        existing = open_form.first()
+        if existing is None:
+            raise
+        return existing
+    return response
+
+
+def check_author(access: PatientAccess, response: QuestionnaireResponse) -> None:
+    """Only the person who opened a form may change it, and only while it is open."""
+    if response.patient_id != access.patient.pk or response.author_id != access.user.pk:
+        raise PermissionDenied
+    check_reporter(access, response.reporter)
+
+
+def response_save_answers(
+    *,
+    access: PatientAccess,
+    response: QuestionnaireResponse,
+    answers: Mapping[str, object],
+) -> CheckedAnswers:
+    """Save answers to a form in progress, as they are given.
+
+    Every valid answer is saved at once, even when another answer on the same screen is
+    wrong; a blank answer clears the saved one. Returns the check: `errors` holds one
+    message per faulty item for the page to show beside it. Raises ValidationError when
+    the form was already submitted (nothing changes) and PermissionDenied for another
+    person's form.
+    """
+    check_author(access, response)
+    form = QuestionnaireForm.from_json(response.definition.form)
+    with transaction.atomic():
+        locked = QuestionnaireResponse.objects.select_for_update().get(pk=response.pk)
+        if locked.status != ResponseStatus.IN_PROGRESS:
+            raise ValidationError(MSG_ALREADY_SENT, code="not-in-progress")
+        saved = dict(locked.answers)
+        # Checked together with the saved answers, so conditions on earlier screens hold.
+        given = check_answers(form, {**saved, **answers}, complete=False)
+        errors = {k: v for k, v in given.errors.items() if k in answers}
+        # A wrong answer keeps the answer saved before it; hidden questions' answers go.
+        earlier = {k: saved[k] for k in errors if k in saved}
+        kept = check_answers(form, {**given.answers, **earlier}, complete=False).answers
+        locked.answers = kept
+        locked.saved_at = now()
+        locked.save(update_fields=["answers", "saved_at"])
+        audit_record(
+            actor=access.user,
+            action=AuditAction.UPDATE,
+            entity_type="QuestionnaireResponse",
+            entity_id=locked.pk,
+            patient_id=access.patient.pk,
+            detail={"items": sorted(k for k in answers if k in kept), "invalid": sorted(errors)},
+        )
+    response.answers = kept
+    response.saved_at = locked.saved_at
+    return CheckedAnswers(answers={k: v for k, v in kept.items() if k in answers}, errors=errors)
+
+
+def response_complete(
+    *, access: PatientAccess, response: QuestionnaireResponse, idempotency_key: str
+) -> QuestionnaireResponse:
+    """Submit a form in progress with its saved answers (see `response_submit`).
+
+    `idempotency_key` is the key the review page carried; it must be this form's key.
+    Raises ResponseInvalid (the saved answers stay as they are), PermissionDenied, or
+    ValidationError for a key of another form.
+    """
+    if idempotency_key != response.idempotency_key:
+        raise ValidationError({"idempotency_key": MSG_STALE_FORM})
+    if response.status == ResponseStatus.IN_PROGRESS:
+        check_author(access, response)
+    return response_submit(
+        access=access,
+        definition=response.definition,
+        answers=response.answers,
+        idempotency_key=idempotency_key,
+        reporter=response.reporter,
+    )
+
+
 def response_submit(
     *,
     access: PatientAccess,
@@ -158,15 +298,20 @@ def response_submit(
     """Check, score and store a completed response, with an observation per score.
 
     Submitting again with the same `idempotency_key` returns the first response and
-    stores nothing (a double tap or a retry after a network error). Raises
-    ResponseInvalid (one message per faulty item; nothing is stored) or PermissionDenied.
+    stores nothing (a double tap or a retry after a network error). When the key is that
+    of a form in progress (`response_start`), that form becomes the completed response;
+    of two submissions at the same moment exactly one completes it. Raises
+    ResponseInvalid (one message per faulty item; nothing is stored or changed) or
+    PermissionDenied.
     """
     check_reporter(access, reporter)
     if not idempotency_key or len(idempotency_key) > 64:
         raise ValidationError({"idempotency_key": "A submission key of 1 to 64 characters."})
     earlier = QuestionnaireResponse.objects.filter(idempotency_key=idempotency_key).first()
-    if earlier is not None:
+    if earlier is not None and earlier.status != ResponseStatus.IN_PROGRESS:
         return same_submission(earlier, access)
+    if earlier is not None:
+        check_open_form(earlier, access, definition, reporter)
     form = QuestionnaireForm.from_json(definition.form)
     checked = check_answers(form, answers)
     if not checked.is_valid:
@@ -179,27 +324,46 @@ def response_submit(
     authored_at = authored_at or now()
     try:
         with transaction.atomic():
-            response = QuestionnaireResponse.objects.create(
-                patient=access.patient,
-                definition=definition,
-                status=ResponseStatus.COMPLETED,
-                reporter=reporter,
-                author=access.user,
-                author_role=access.as_role,
-                answers=checked.answers,
-                score=result.as_dict(),
-                authored_at=authored_at,
-                submitted_at=now(),
-                idempotency_key=idempotency_key,
-            )
+            if earlier is None:
+                response = QuestionnaireResponse.objects.create(
+                    patient=access.patient,
+                    definition=definition,
+                    status=ResponseStatus.COMPLETED,
+                    reporter=reporter,
+                    author=access.user,
+                    author_role=access.as_role,
+                    answers=checked.answers,
+                    score=result.as_dict(),
+                    authored_at=authored_at,
+                    submitted_at=now(),
+                    idempotency_key=idempotency_key,
+                )
+            else:
+                # The row lock makes a second submission wait for the first, then see it
+                # completed (SQLite's write transactions are serial already).
+                response = QuestionnaireResponse.objects.select_for_update().get(pk=earlier.pk)
+                if response.status != ResponseStatus.IN_PROGRESS:
+                    return same_submission(response, access)
+                response.status = ResponseStatus.COMPLETED
+                response.answers = checked.answers
+                response.score = result.as_dict()
+                response.authored_at = authored_at
+                response.submitted_at = now()
+                response.save(
+                    update_fields=["status", "answers", "score", "authored_at", "submitted_at"]
+                )
             record_scores(access, response, spec, result.scores)
             audit_record(
                 actor=access.user,
-                action=AuditAction.CREATE,
+                action=AuditAction.CREATE if earlier is None else AuditAction.UPDATE,
                 entity_type="QuestionnaireResponse",
                 entity_id=response.pk,
                 patient_id=access.patient.pk,
-                detail={"questionnaire": definition.canonical, "reporter": reporter},
+                detail={
+                    "questionnaire": definition.canonical,
+                    "reporter": reporter,
+                    "status": ResponseStatus.COMPLETED,
+                },
             )
     except IntegrityError:  # the same key submitted at the same moment: the first one won
         earlier = QuestionnaireResponse.objects.filter(idempotency_key=idempotency_key).first()
@@ -207,6 +371,23 @@ def response_submit(
             raise
         return same_submission(earlier, access)
     return response
+
+
+def check_open_form(
+    response: QuestionnaireResponse,
+    access: PatientAccess,
+    definition: QuestionnaireDefinition,
+    reporter: str,
+) -> None:
+    """A key of a form in progress completes that form only, for its own author."""
+    same_form = (
+        response.patient_id == access.patient.pk
+        and response.definition_id == definition.pk
+        and response.reporter == reporter
+    )
+    if not same_form:
+        raise ValidationError({"idempotency_key": "This submission key was used for another form."})
+    check_author(access, response)
 
 
 def same_submission(earlier: QuestionnaireResponse, access: PatientAccess) -> QuestionnaireResponse:

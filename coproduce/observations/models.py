@@ -87,3 +87,55 @@ class Observation(models.Model):
                 name="observation_error_not_current",
             ),
         ]
+
+
+class DialysisSession(models.Model):
+    """One self-dialysis session logged by the patient (or a carer). Its values (weights,
+    blood pressures, fluid removed, duration, problems) are observations whose
+    `derived_from` is "DialysisSession/<id>"; this row groups them and makes the log
+    idempotent (a double tap stores one session)."""
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField()
+    recorded_at = models.DateTimeField()
+    source = models.CharField(max_length=10, choices=ObservationSource.choices)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    # A key made when the form opened: resubmitting the same form returns the first session.
+    submission_key = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["patient", "started_at"], name="dialysis_patient_started"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_at__gt=models.F("started_at")),
+                name="dialysis_session_ends_after_start",
+            ),
+        ]
+
+    @property
+    def reference(self) -> str:
+        return f"DialysisSession/{self.pk}"
+
+
+class UnitPreference(models.Model):
+    """The unit a person last chose for a code (e.g. lb for body weight), so forms start
+    with it and lists show values in it. A preference of the login, not patient data."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    code = models.CharField(max_length=64)
+    unit = models.CharField(max_length=40, help_text="UCUM unit")
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "code"], name="unit_preference_one_per_code"),
+        ]

@@ -8,7 +8,8 @@ from django.db.models import QuerySet
 from coproduce.access.policy import PatientAccess
 from coproduce.core.audit import AuditAction, audit_record
 from coproduce.core.ids import as_pk
-from coproduce.observations.models import Observation
+from coproduce.observations.measurements import HOME_CODES
+from coproduce.observations.models import DialysisSession, Observation
 
 
 def visible_observations(access: PatientAccess) -> QuerySet[Observation]:
@@ -101,3 +102,57 @@ def observation_versions(access: PatientAccess, observation: Observation) -> lis
         detail={"versions": [v.pk for v in versions]},
     )
     return versions
+
+
+# --- Home measurements and the self-dialysis log ----------------------------------------------
+
+
+def home_measurements(
+    access: PatientAccess, *, sources: tuple[str, ...], limit: int = 60
+) -> list[Observation]:
+    """The latest current home measurements reported into the streams `sources`
+    (e.g. ("patient",) or ("carer",)), newest first. Values of dialysis sessions are
+    listed with their session instead."""
+    rows = list(
+        visible_observations(access)
+        .filter(is_current=True, code__in=HOME_CODES, source__in=sources)
+        .exclude(derived_from__startswith="DialysisSession/")
+        .select_related("reporter")
+        .order_by("-effective_at", "-pk")[:limit]
+    )
+    audit_record(
+        actor=access.user,
+        action=AuditAction.READ,
+        entity_type="Observation",
+        patient_id=access.patient.pk,
+        purpose="home-measurements",
+        detail={"sources": list(sources), "count": len(rows)},
+    )
+    return rows
+
+
+def dialysis_sessions(
+    access: PatientAccess, *, limit: int = 20
+) -> list[tuple[DialysisSession, list[Observation]]]:
+    """The latest self-dialysis sessions, newest first, each with its current values."""
+    sessions = list(
+        DialysisSession.objects.filter(patient=access.patient)
+        .select_related("reporter")
+        .order_by("-started_at", "-pk")[:limit]
+    )
+    by_reference: dict[str, list[Observation]] = {s.reference: [] for s in sessions}
+    if sessions:
+        for row in (
+            visible_observations(access)
+            .filter(is_current=True, derived_from__in=list(by_reference))
+            .order_by("effective_at", "pk")
+        ):
+            by_reference[row.derived_from].append(row)
+    audit_record(
+        actor=access.user,
+        action=AuditAction.READ,
+        entity_type="DialysisSession",
+        patient_id=access.patient.pk,
+        detail={"sessions": [s.pk for s in sessions]},
+    )
+    return [(session, by_reference[session.reference]) for session in sessions]

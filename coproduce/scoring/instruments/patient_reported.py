@@ -271,7 +271,6 @@ COLLABORATE_OPTIONS = options(
     "0 (lowest)", "1", "2", "3", "4", "5", "6", "7", "8", "9 (highest)"
 )  # fmt: skip
 COLLABORATE_ITEM_MAX = 9  # Elwyn 2013: each item 0-9
-COLLABORATE_SCALE_MAX = COLLABORATE_ITEM_MAX * len(COLLABORATE_IDS)
 # collaboRATE scoring guidance (glynelwyn.com): report a clinic score from 25+ encounters.
 COLLABORATE_MIN_ENCOUNTERS = 25
 COLLABORATE_SCORES = (
@@ -286,16 +285,7 @@ COLLABORATE_SCORES = (
     ),
     ScoreSpec(
         "mean-score",
-        "collaboRATE mean score",
-        minimum=0,
-        maximum=100,
-        unit="%",
-        decimals=1,
-        higher_is="better",
-    ),
-    ScoreSpec(
-        "mean-item",
-        "collaboRATE mean item score",
+        "collaboRATE mean score (mean of the three items)",
         minimum=0,
         maximum=COLLABORATE_ITEM_MAX,
         decimals=2,
@@ -305,33 +295,30 @@ COLLABORATE_SCORES = (
 
 
 def score_collaborate(spec: InstrumentSpec, answers: Mapping[str, float]) -> ScoreResult:
-    """Encounter level: top score 1 when every item is 9, else 0 (total); mean score
-    = sum / 27 × 100 (percent)."""
+    """Encounter level (collaboRATE scoring guidance, glynelwyn.com): top score 1 when
+    every item is 9, else 0 (total); mean score = mean of the three items (0-9)."""
     values = [answers[i] for i in COLLABORATE_IDS]
     top = 1.0 if all(v == COLLABORATE_ITEM_MAX for v in values) else 0.0
-    mean = sum(values) / COLLABORATE_SCALE_MAX * 100
-    mean_item = sum(values) / len(values)
     band = "top-score" if top else "not-top-score"
-    scores = {"top-score": top, "mean-score": mean, "mean-item": mean_item}
+    scores = {"top-score": top, "mean-score": sum(values) / len(values)}
     return spec.result(top, scores=scores, band=band)
 
 
 def collaborate_clinic(results: Sequence[ScoreResult]) -> dict[str, float | None]:
     """Clinic level (Barr 2014; collaboRATE scoring guidance): percent of encounters with a
-    top score, mean of the encounter mean scores (percent) and of the item means (0-9), the
+    top score and the mean of the encounter mean scores (0-9), the
     number of encounters, and whether the recommended minimum of 25 is met (1/0). Encounters
     must be complete (the scorer requires all three items). Scores None when empty."""
     n = len(results)
     enough = 1.0 if n >= COLLABORATE_MIN_ENCOUNTERS else 0.0
     if n == 0:
-        empty = {"top-score-proportion": None, "mean-score": None, "mean-item": None}
+        empty = {"top-score-proportion": None, "mean-score": None}
         return {"encounters": 0, "minimum-encounters-met": enough, **empty}
     return {
         "encounters": n,
         "minimum-encounters-met": enough,
         "top-score-proportion": _mean(r.scores["top-score"] for r in results) * 100,
         "mean-score": _mean(r.scores["mean-score"] for r in results),
-        "mean-item": _mean(r.scores["mean-item"] for r in results),
     }
 
 
@@ -355,9 +342,10 @@ COLLABORATE = InstrumentSpec(
     notes="Three items in form order, each 0-9 (0 lowest, 9 highest): explained (item 1), "
     "listened (item 2), included (item 3). All required. total = "
     "top score: 1 when all three are 9, else 0; band top-score / not-top-score. "
-    "scores['mean-score'] = sum / 27 × 100 (percent); scores['mean-item'] = mean of the "
-    "three items (0-9). Clinic level: collaborate_clinic() (percent of top scores, mean of "
-    "means; recommended from 25 encounters). " + describe_scores(COLLABORATE_SCORES),
+    "scores['mean-score'] = mean of the three items (0-9), the guidance's Mean Score. "
+    "Clinic level: collaborate_clinic() (percent of encounters with a top score, mean of "
+    "the encounter mean scores; recommended from 25 encounters). "
+    + describe_scores(COLLABORATE_SCORES),
     scores=COLLABORATE_SCORES,
 )
 

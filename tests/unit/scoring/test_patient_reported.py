@@ -204,7 +204,7 @@ def test_collaborate_top_score_needs_every_item_at_nine():
 def test_collaborate_scores_in_range(values):
     result = score("collaborate", collab(*values))
     assert result.total in (0, 1)
-    assert 0 <= result.scores["mean-score"] <= 100
+    assert 0 <= result.scores["mean-score"] <= 9
 
 
 def test_collaborate_clinic_level():
@@ -217,8 +217,7 @@ def test_collaborate_clinic_level():
     clinic = collaborate_clinic(encounters)
     assert clinic["encounters"] == 4
     assert clinic["top-score-proportion"] == pytest.approx(50)
-    assert clinic["mean-score"] == pytest.approx((100 + 200 / 3 + 0 + 100) / 4)
-    assert clinic["mean-item"] == pytest.approx((9 + 6 + 0 + 9) / 4)
+    assert clinic["mean-score"] == pytest.approx((9 + 6 + 0 + 9) / 4)
     assert clinic["minimum-encounters-met"] == 0
 
 

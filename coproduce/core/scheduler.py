@@ -37,6 +37,7 @@ def slot_start(at: dt.datetime, every: dt.timedelta) -> dt.datetime:
 
 def periodic_jobs() -> list[PeriodicJob]:
     from coproduce.core import jobs
+    from coproduce.reporting import jobs as reporting_jobs
 
     return [
         PeriodicJob(
@@ -44,6 +45,14 @@ def periodic_jobs() -> list[PeriodicJob]:
         ),
         PeriodicJob(
             "prune-finished-tasks", dt.timedelta(days=1), jobs.prune_finished_tasks.enqueue
+        ),
+        PeriodicJob(
+            "reporting-due-reports",
+            dt.timedelta(minutes=10),
+            reporting_jobs.refresh_due_reports.enqueue,
+        ),
+        PeriodicJob(
+            "reporting-reminders", dt.timedelta(minutes=5), reporting_jobs.send_reminders.enqueue
         ),
     ]
 

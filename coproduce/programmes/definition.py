@@ -25,6 +25,7 @@ TOP_LEVEL_KEYS = {
     "condition",
     "measure",
     "instrument",
+    "schedule",
 }
 REQUIRED_KEYS = (
     "code",
@@ -39,6 +40,23 @@ REQUIRED_KEYS = (
 )
 MEASURE_KEYS = {"code", "target_low", "target_high", "target_text", "direction"}
 INSTRUMENT_KEYS = {"code", "purpose"}
+SCHEDULE_KEYS = {
+    "instrument",
+    "every",
+    "title",
+    "weekday",
+    "day_of_month",
+    "days_before",
+    "days_after",
+    "due_time",
+    "open_days",
+    "close_days",
+}
+# How often a report is due (coproduce/reporting/windows.py computes the windows).
+SCHEDULE_KINDS = ("weekly", "monthly", "before-visit", "after-visit")
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+TIME_PATTERN = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+DAY_LIMITS = {"days_before": 60, "days_after": 60, "open_days": 14, "close_days": 28}
 DIRECTIONS = ("lower-is-better", "higher-is-better", "in-range", "none")
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
 VERSION_PATTERN = re.compile(r"^\d+\.\d+\.\d+$")
@@ -63,6 +81,24 @@ class ProgrammeInstrument:
 
 
 @dataclass(frozen=True)
+class ScheduleDefinition:
+    """When the programme asks for one instrument: `every` is one of SCHEDULE_KINDS;
+    `due_time` is the patient's local time ("09:00"); the report opens `open_days` before
+    it is due and is missed `close_days` after."""
+
+    instrument: str
+    every: str
+    title: str = ""
+    weekday: str = "monday"
+    day_of_month: int = 1
+    days_before: int = 0
+    days_after: int = 0
+    due_time: str = "09:00"
+    open_days: int = 2
+    close_days: int = 3
+
+
+@dataclass(frozen=True)
 class ProgrammeDefinition:
     code: str
     version: str
@@ -77,12 +113,14 @@ class ProgrammeDefinition:
     instruments: tuple[ProgrammeInstrument, ...]
     path: str
     sha256: str
+    schedules: tuple[ScheduleDefinition, ...] = ()
 
     def as_json(self) -> dict:
         data = asdict(self)
         data["reviewed_on"] = self.reviewed_on.isoformat()
         data["measures"] = [asdict(m) for m in self.measures]
         data["instruments"] = [asdict(i) for i in self.instruments]
+        data["schedules"] = [asdict(s) for s in self.schedules]
         return data
 
 
@@ -117,6 +155,78 @@ def parse_instruments(
             )
         )
     return tuple(instruments)
+
+
+def parse_schedules(
+    raw_schedules: object, instruments: tuple[ProgrammeInstrument, ...], lines: LineFinder, problem
+) -> tuple[ScheduleDefinition, ...]:
+    """The `[[schedule]]` tables: each names an instrument of the programme's [[instrument]]
+    list and how often it is due."""
+    if not isinstance(raw_schedules, list):
+        problem(lines.key("schedule"), "schedule must be a list of [[schedule]] tables")
+        return ()
+    listed = {i.code for i in instruments}
+    schedules: list[ScheduleDefinition] = []
+    seen: set[tuple[str, str]] = set()
+    for index, raw in enumerate(raw_schedules):
+        name = f"schedule {index + 1}"
+
+        def at(key: str, index: int = index) -> int | None:
+            return lines.key(key, "schedule", index)
+
+        errors: list[str] = []
+
+        def bad(key: str, message: str, errors=errors, name=name) -> None:
+            errors.append(message)
+            problem(at(key), f"{name}: {message}")
+
+        for key in sorted(set(raw) - SCHEDULE_KEYS):
+            bad(key, f"unknown key {key!r}")
+        code = raw.get("instrument")
+        if code not in listed:
+            bad("instrument", f"instrument {code!r} is not in this programme's [[instrument]] list")
+        every = raw.get("every")
+        if every not in SCHEDULE_KINDS:
+            bad("every", f"every must be one of {', '.join(SCHEDULE_KINDS)}")
+        weekday = raw.get("weekday", "monday")
+        if weekday not in WEEKDAY_NAMES:
+            bad("weekday", "weekday must be a day name such as 'monday'")
+        day_of_month = raw.get("day_of_month", 1)
+        if not (isinstance(day_of_month, int) and 1 <= day_of_month <= 31):
+            bad("day_of_month", "day_of_month must be a whole number from 1 to 31")
+        due_time = raw.get("due_time", "09:00")
+        if not (isinstance(due_time, str) and TIME_PATTERN.match(due_time)):
+            bad("due_time", 'due_time must be a 24-hour time such as "09:00"')
+        days = {}
+        for key, limit in DAY_LIMITS.items():
+            value = raw.get(key, ScheduleDefinition.__dataclass_fields__[key].default)
+            low = 1 if key == "close_days" else 0
+            if not (
+                isinstance(value, int) and not isinstance(value, bool) and low <= value <= limit
+            ):
+                bad(key, f"{key} must be a whole number from {low} to {limit}")
+            days[key] = value
+        title = raw.get("title", "")
+        if not isinstance(title, str) or len(title) > 120:
+            bad("title", "title must be text of at most 120 characters")
+        if errors:
+            continue
+        if (code, every) in seen:
+            problem(at("instrument"), f"{name}: {code} is already scheduled {every}")
+            continue
+        seen.add((code, every))
+        schedules.append(
+            ScheduleDefinition(
+                instrument=code,
+                every=every,
+                title=title,
+                weekday=weekday,
+                day_of_month=day_of_month,
+                due_time=due_time,
+                **days,
+            )
+        )
+    return tuple(schedules)
 
 
 def parse_programme(path: Path) -> ProgrammeDefinition:
@@ -212,6 +322,7 @@ def parse_programme(path: Path) -> ProgrammeDefinition:
             )
         )
     instruments = parse_instruments(data.get("instrument", []), lines, problem)
+    schedules = parse_schedules(data.get("schedule", []), instruments, lines, problem)
     if problems:
         raise DataFileError(problems)
     return ProgrammeDefinition(
@@ -228,6 +339,7 @@ def parse_programme(path: Path) -> ProgrammeDefinition:
         instruments=instruments,
         path=str(path),
         sha256=hashlib.sha256(text.encode()).hexdigest(),
+        schedules=schedules,
     )
 
 

@@ -1,0 +1,42 @@
+"""Visits: a patient's appointments at a unit. Reporting schedules use them for
+questionnaires due before a visit and after one is done."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class VisitStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Booked")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Visit(models.Model):
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("network.Unit", on_delete=models.PROTECT, related_name="+")
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    starts_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=10, choices=VisitStatus.choices, default=VisitStatus.SCHEDULED
+    )
+    # When the visit was marked done or cancelled; reports "after a visit" open from here.
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["patient", "starts_at"], name="visit_patient_time"),
+            models.Index(fields=["status", "starts_at"], name="visit_status_time"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="scheduled") | models.Q(status_changed_at__isnull=False),
+                name="visit_status_change_has_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Visit {self.pk}"

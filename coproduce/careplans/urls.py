@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from coproduce.careplans import views
 
 app_name = "careplans"
-urlpatterns: list = []
+urlpatterns = [
+    path("me/dashboard/", views.my_dashboard, name="my_dashboard"),
+    path("patients/<int:patient_id>/dashboard/", views.dashboard, name="dashboard"),
+    path("patients/<int:patient_id>/dashboard/table/", views.series_table, name="series_table"),
+    path("patients/<int:patient_id>/goals/new/", views.goal_create, name="goal_create"),
+    path("patients/<int:patient_id>/goals/<int:goal_id>/", views.goal_history, name="goal_history"),
+    path("patients/<int:patient_id>/goals/<int:goal_id>/edit/", views.goal_edit, name="goal_edit"),
+    path("patients/<int:patient_id>/goals/<int:goal_id>/stop/", views.goal_stop, name="goal_stop"),
+]

@@ -1,0 +1,272 @@
+"""Reads for the patient's dashboard and goals. Each takes a PatientAccess (proof of the
+access check), hides confidential values from those who may not see them, and records one
+audit event per read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Case, IntegerField, Max, Q, Value, When
+
+from coproduce.access.models import CarerScope
+from coproduce.access.policy import PatientAccess
+from coproduce.careplans.models import Goal, GoalStatus, GoalVersion
+from coproduce.core.audit import AuditAction, audit_record
+from coproduce.core.ids import as_pk
+from coproduce.observations.models import Observation, ObservationSource
+from coproduce.patients.models import EnrolmentStatus
+from coproduce.programmes.models import ClinicalMeasure
+
+# Reporter streams (GLOSSARY): a carer's own observations are never mixed with the
+# patient's record (what the patient reported, or a device, lab or clinician measured).
+OWN_STREAM = "own"
+CARER_STREAM = "carer"
+
+
+def stream_of(source: str) -> str:
+    return CARER_STREAM if source == ObservationSource.CARER else OWN_STREAM
+
+
+@dataclass(frozen=True)
+class SeriesValue:
+    at: dt.datetime
+    value: float
+
+
+@dataclass(frozen=True)
+class Series:
+    """Every current numeric value of one code in one reporter stream, oldest first."""
+
+    code: str
+    stream: str
+    values: tuple[SeriesValue, ...]
+
+    @property
+    def first(self) -> SeriesValue:
+        return self.values[0]
+
+    @property
+    def latest(self) -> SeriesValue:
+        return self.values[-1]
+
+    @property
+    def previous(self) -> SeriesValue | None:
+        return self.values[-2] if len(self.values) >= 2 else None
+
+    def since(self, start: dt.datetime | None) -> tuple[SeriesValue, ...]:
+        if start is None:
+            return self.values
+        return tuple(v for v in self.values if v.at >= start)
+
+
+@dataclass(frozen=True)
+class MeasureTarget:
+    """A programme's clinical target for a code, with the direction that is better."""
+
+    code: str
+    low: float | None
+    high: float | None
+    text: str
+    direction: str  # lower-is-better | higher-is-better | in-range | none
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    series: tuple[Series, ...]
+    goals: tuple[Goal, ...]
+    targets: dict[str, MeasureTarget]
+
+
+def visible_values(access: PatientAccess):
+    """Current numeric observations of the patient that this reader may see."""
+    rows = Observation.objects.filter(
+        patient=access.patient, is_current=True, value_quantity__isnull=False
+    )
+    if not access.sees_confidential:
+        rows = rows.filter(is_confidential=False)
+    return rows
+
+
+def series_all(access: PatientAccess) -> tuple[Series, ...]:
+    """Every numeric series of the patient, by code and stream, in one query. Values are
+    plain tuples (no model instances): ten years of weekly reports are a few thousand rows.
+    Not audited by itself: callers record the read."""
+    rows = visible_values(access).order_by("code", "effective_at", "pk")
+    grouped: dict[tuple[str, str], list[SeriesValue]] = defaultdict(list)
+    for code, source, at, value in rows.values_list(
+        "code", "source", "effective_at", "value_quantity"
+    ).iterator(chunk_size=5000):
+        grouped[(code, stream_of(source))].append(SeriesValue(at, value))
+    # Within a code, the own stream's sources arrive interleaved by time already (ordered
+    # by effective_at), so each list is oldest first.
+    return tuple(
+        Series(code=code, stream=stream, values=tuple(values))
+        for (code, stream), values in sorted(grouped.items())
+    )
+
+
+def measure_targets(access: PatientAccess) -> dict[str, MeasureTarget]:
+    """The clinical targets of the patient's open enrolments, by code (the first programme's
+    when two programmes follow the same code). One query."""
+    rows = (
+        ClinicalMeasure.objects.filter(
+            programme__enrolments__patient=access.patient,
+            programme__enrolments__status__in=[EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED],
+        )
+        .order_by("pk")
+        .values_list("code", "target_low", "target_high", "target_text", "programme__definition")
+    )
+    targets: dict[str, MeasureTarget] = {}
+    for code, low, high, text, definition in rows:
+        if code in targets:
+            continue
+        direction = next(
+            (
+                m.get("direction", "none")
+                for m in (definition or {}).get("measures", [])
+                if m.get("code") == code
+            ),
+            "none",
+        )
+        targets[code] = MeasureTarget(code, low, high, text, direction)
+    return targets
+
+
+def goals_query(access: PatientAccess):
+    """The patient's goals, active first, then achieved, then stopped; newest first."""
+    if not access.can(CarerScope.CARE_PLAN):
+        return Goal.objects.none()
+    order = Case(
+        When(status=GoalStatus.ACTIVE, then=Value(0)),
+        When(status=GoalStatus.ACHIEVED, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        Goal.objects.filter(patient=access.patient)
+        .select_related("proposed_by")
+        .annotate(status_order=order)
+        .order_by("status_order", "-updated_at", "-pk")
+    )
+
+
+def dashboard_read(access: PatientAccess) -> DashboardData:
+    """Everything the dashboard shows, in three queries and one audit event: every numeric
+    series, the clinical targets and the goals (goals only for readers allowed to see the
+    care plan)."""
+    series = series_all(access)
+    targets = measure_targets(access)
+    goals = tuple(goals_query(access))
+    audit_record(
+        actor=access.user,
+        action=AuditAction.READ,
+        entity_type="Observation",
+        patient_id=access.patient.pk,
+        purpose="dashboard",
+        detail={
+            "codes": sorted({s.code for s in series}),
+            "count": sum(len(s.values) for s in series),
+            "goals": [g.pk for g in goals],
+        },
+    )
+    return DashboardData(series=series, goals=goals, targets=targets)
+
+
+@dataclass(frozen=True)
+class GoalWithLatest:
+    goal: Goal
+    latest: SeriesValue | None
+
+
+def goals_for(access: PatientAccess, *, include_closed: bool = False) -> list[GoalWithLatest]:
+    """The patient's goals (active ones only unless `include_closed`), each with the latest
+    value of its measure from the patient's own stream. For the patient home's "your goals"
+    list. Three queries and one audit event; empty for a carer without the care-plan scope.
+    """
+    goals_rows = goals_query(access)
+    if not include_closed:
+        goals_rows = goals_rows.filter(status=GoalStatus.ACTIVE)
+    goals = list(goals_rows)
+    codes = sorted({g.measure_code for g in goals if g.measure_code})
+    latest: dict[str, SeriesValue] = {}
+    if codes:
+        own = visible_values(access).filter(code__in=codes).exclude(source=ObservationSource.CARER)
+        newest = own.values("code").annotate(at=Max("effective_at")).values_list("code", "at")
+        condition = Q()
+        for code, at in newest:
+            condition |= Q(code=code, effective_at=at)
+        if condition:
+            for code, at, value in (
+                own.filter(condition)
+                .order_by("pk")
+                .values_list("code", "effective_at", "value_quantity")
+            ):
+                latest[code] = SeriesValue(at, value)
+    audit_record(
+        actor=access.user,
+        action=AuditAction.READ,
+        entity_type="Goal",
+        patient_id=access.patient.pk,
+        detail={"goals": [g.pk for g in goals], "codes": codes},
+    )
+    return [GoalWithLatest(g, latest.get(g.measure_code)) for g in goals]
+
+
+def goal_for_access(access: PatientAccess, goal_id: object) -> Goal | None:
+    """One goal of this patient, or None (never another patient's, and none for a carer
+    without the care-plan scope)."""
+    pk = as_pk(goal_id)
+    if pk is None:
+        return None
+    return goals_query(access).filter(pk=pk).first()
+
+
+def goal_versions(access: PatientAccess, goal: Goal) -> list[GoalVersion]:
+    """Every saved version of a goal, newest first. Audited."""
+    versions = list(
+        GoalVersion.objects.filter(goal=goal, goal__patient=access.patient)
+        .select_related("changed_by")
+        .order_by("-version")
+    )
+    audit_record(
+        actor=access.user,
+        action=AuditAction.READ,
+        entity_type="Goal",
+        entity_id=goal.pk,
+        patient_id=access.patient.pk,
+        detail={"versions": len(versions)},
+    )
+    return versions
+
+
+def measure_codes(access: PatientAccess) -> list[str]:
+    """The codes a goal can be tied to: every numeric code the patient has values for, and
+    every code their programmes follow."""
+    codes = set(visible_values(access).values_list("code", flat=True).distinct())
+    return sorted(codes | set(measure_targets(access)))
+
+
+def series_one(access: PatientAccess, code: str, stream: str) -> Series | None:
+    """One series (the full table of one measure). Audited."""
+    rows = visible_values(access).filter(code=code)
+    if stream == CARER_STREAM:
+        rows = rows.filter(source=ObservationSource.CARER)
+    else:
+        rows = rows.exclude(source=ObservationSource.CARER)
+    values = tuple(
+        SeriesValue(at, value)
+        for at, value in rows.order_by("effective_at", "pk").values_list(
+            "effective_at", "value_quantity"
+        )
+    )
+    audit_record(
+        actor=access.user,
+        action=AuditAction.READ,
+        entity_type="Observation",
+        patient_id=access.patient.pk,
+        purpose="dashboard-table",
+        detail={"code": code, "stream": stream, "count": len(values)},
+    )
+    return Series(code, stream, values) if values else None

@@ -1,0 +1,41 @@
+"""Pure chart geometry for server-rendered SVG (no Django import; enforced by import-linter).
+
+`trend_chart(spec) -> TrendChart` turns a patient's series, their goal, the clinical target
+and an instrument's severity bands into positions on a fixed canvas. Templates draw the
+result (templates/charts/trend.svg); words and dates are formatted there, so this package
+knows nothing of languages or time zones.
+"""
+
+from coproduce.charts.trend import (
+    Band,
+    BandShape,
+    Box,
+    ChartSpec,
+    Level,
+    LevelShape,
+    Point,
+    TrendChart,
+    XTick,
+    YTick,
+    downsample,
+    nice_step,
+    trend_chart,
+    value_domain,
+)
+
+__all__ = [
+    "Band",
+    "BandShape",
+    "Box",
+    "ChartSpec",
+    "Level",
+    "LevelShape",
+    "Point",
+    "TrendChart",
+    "XTick",
+    "YTick",
+    "downsample",
+    "nice_step",
+    "trend_chart",
+    "value_domain",
+]

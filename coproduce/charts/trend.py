@@ -1,0 +1,432 @@
+"""The geometry of a trend chart: one series over a period, with the patient's goal, the
+clinical target and severity bands on the same value scale.
+
+Everything here is a frozen dataclass or a function of them. Positions are in SVG user
+units on a `width` x `height` canvas; the template scales the canvas to the page width.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+# The canvas is narrow on purpose: on a 360 px phone it is drawn at about 0.8 of its size,
+# so 14-unit text stays readable; on a desktop the template caps its width.
+WIDTH = 400
+HEIGHT = 230
+MARGIN_LEFT = 44  # room for value labels
+MARGIN_RIGHT = 10
+MARGIN_TOP = 12
+MARGIN_BOTTOM = 30  # room for date labels
+MAX_X_TICKS = 5
+Y_TICK_TARGET = 5
+# Long series are thinned for drawing (the data table keeps every value); markers are drawn
+# only when they stay apart, else the line alone carries the series.
+MAX_DRAWN_POINTS = 160
+MAX_MARKED_POINTS = 60
+# A band shorter than this has no room for its name (the legend and the table still say it).
+MIN_BAND_LABEL_HEIGHT = 16
+# A date label centred closer than this to the right edge would be cut off.
+RIGHT_LABEL_ROOM = 30
+MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60, 120)
+DAY_STEPS = (1, 2, 7, 14)
+
+
+@dataclass(frozen=True)
+class Point:
+    """One value at one time (an aware datetime)."""
+
+    at: dt.datetime
+    value: float
+
+
+@dataclass(frozen=True)
+class Band:
+    """A severity band of an instrument: values from `low` (inclusive) up to `high` (the
+    next band's lower bound, or the top of the scale when None)."""
+
+    low: float
+    high: float | None
+    label: str
+
+
+@dataclass(frozen=True)
+class Level:
+    """A goal or target: at most `high`, at least `low`, or between the two."""
+
+    low: float | None
+    high: float | None
+    label: str
+
+    @property
+    def values(self) -> tuple[float, ...]:
+        return tuple(v for v in (self.low, self.high) if v is not None)
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """What to draw. `floor`/`ceiling` are the lowest and highest values the measure can
+    take (an instrument's score range), used as the value scale when both are known."""
+
+    key: str
+    title: str
+    description: str
+    points: tuple[Point, ...]
+    start: dt.datetime
+    end: dt.datetime
+    floor: float | None = None
+    ceiling: float | None = None
+    bands: tuple[Band, ...] = ()
+    goal: Level | None = None
+    target: Level | None = None
+    width: int = WIDTH
+    height: int = HEIGHT
+    max_points: int = MAX_DRAWN_POINTS
+
+
+@dataclass(frozen=True)
+class Box:
+    left: float
+    top: float
+    width: float
+    height: float
+
+    @property
+    def right(self) -> float:
+        return self.left + self.width
+
+    @property
+    def bottom(self) -> float:
+        return self.top + self.height
+
+    # Anchors for text, so templates need no arithmetic.
+    @property
+    def value_label_x(self) -> float:
+        return self.left - 6
+
+    @property
+    def date_label_y(self) -> float:
+        return self.bottom + 19
+
+    @property
+    def inner_left(self) -> float:
+        return self.left + 5
+
+    @property
+    def inner_right(self) -> float:
+        return self.right - 4
+
+    @property
+    def middle_x(self) -> float:
+        return self.left + self.width / 2
+
+    @property
+    def middle_y(self) -> float:
+        return self.top + self.height / 2
+
+
+@dataclass(frozen=True)
+class YTick:
+    y: float
+    value: float
+    label: str
+
+
+@dataclass(frozen=True)
+class XTick:
+    """A date tick; the template formats `day` with the chart's `x_format` (a Django date
+    format such as "M Y"), so month names follow the reader's language."""
+
+    x: float
+    day: dt.date
+    anchor: str = "middle"  # "end" near the right edge, so the label stays on the canvas
+
+
+@dataclass(frozen=True)
+class BandShape:
+    top: float
+    height: float
+    label: str
+    label_y: float | None  # None when the band is too short for its name
+    shade: int  # 0 or 1: neighbouring bands alternate, and a rule separates them
+
+
+@dataclass(frozen=True)
+class LevelShape:
+    """A goal or target drawn as one or two lines (between: a shaded band between them)."""
+
+    lines: tuple[float, ...]
+    label: str
+    label_y: float
+    band_top: float | None = None
+    band_height: float | None = None
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    key: str
+    title: str
+    description: str
+    width: int
+    height: int
+    plot: Box
+    value_low: float
+    value_high: float
+    y_ticks: tuple[YTick, ...]
+    x_ticks: tuple[XTick, ...]
+    x_format: str
+    bands: tuple[BandShape, ...]
+    goal: LevelShape | None
+    target: LevelShape | None
+    line: str  # polyline points, "x,y x,y …"; empty with fewer than two points
+    markers: str  # path data drawing a dot at each point ("M x y h0 …"), or ""
+    last: tuple[float, float] | None  # the latest value, always marked
+    drawn_points: int
+    total_points: int
+    empty: bool = field(default=False)
+
+    @property
+    def thinned(self) -> bool:
+        return self.drawn_points < self.total_points
+
+
+# --- Scales ----------------------------------------------------------------------------------
+
+
+def nice_step(span: float, count: int = Y_TICK_TARGET) -> float:
+    """A round tick step (1, 2 or 5 times a power of ten) giving about `count` ticks over
+    `span` (Heckbert, "Nice numbers for graph labels", Graphics Gems, 1990)."""
+    if span <= 0 or not math.isfinite(span):
+        return 1.0
+    raw = span / max(count, 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    fraction = raw / magnitude
+    if fraction < 1.5:
+        return 1 * magnitude
+    if fraction < 3:
+        return 2 * magnitude
+    if fraction < 7:
+        return 5 * magnitude
+    return 10 * magnitude
+
+
+def value_domain(
+    values: Sequence[float], *, floor: float | None = None, ceiling: float | None = None
+) -> tuple[float, float, float]:
+    """(low, high, step) of the value scale. A measure with a known range (a score from 0
+    to 27) uses that range, so the bands keep their place as the series changes; otherwise
+    the scale is the data (with goal and target) padded and rounded to the tick step, and
+    kept inside the measure's range where one end is known."""
+    if floor is not None and ceiling is not None and ceiling > floor:
+        low = min([floor, *values])
+        high = max([ceiling, *values])
+        return low, high, nice_step(high - low)
+    if not values:
+        low, high = (floor, floor + 10) if floor is not None else (0.0, 10.0)
+        if ceiling is not None and floor is None:
+            low, high = ceiling - 10, ceiling
+        return low, high, nice_step(high - low)
+    low, high = min(values), max(values)
+    if high == low:
+        pad = abs(low) * 0.1 or 1.0
+        low, high = low - pad, high + pad
+    else:
+        pad = (high - low) * 0.08
+        low, high = low - pad, high + pad
+    step = nice_step(high - low)
+    low = math.floor(low / step) * step
+    high = math.ceil(high / step) * step
+    if floor is not None:
+        low = max(low, min(floor, min(values)))
+    if ceiling is not None:
+        high = min(high, max(ceiling, max(values)))
+    return low, high, step
+
+
+def step_decimals(step: float) -> int:
+    """Decimals needed to write multiples of `step` exactly (0.25 → 2, 5 → 0)."""
+    for decimals in range(6):
+        if abs(round(step, decimals) - step) < 1e-9:
+            return decimals
+    return 6
+
+
+def y_ticks(low: float, high: float, step: float, to_y) -> tuple[YTick, ...]:
+    decimals = step_decimals(step)
+    first = math.ceil(low / step - 1e-9) * step
+    ticks = []
+    value = first
+    while value <= high + step * 1e-6:
+        shown = round(value, decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
+        ticks.append(YTick(y=round(to_y(shown), 1), value=shown, label=f"{shown:.{decimals}f}"))
+        value += step
+    return tuple(ticks)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def x_ticks(start: dt.datetime, end: dt.datetime, to_x) -> tuple[tuple[XTick, ...], str]:
+    """Date ticks on whole months (or days for a short span), at most MAX_X_TICKS, and the
+    date format to write them with."""
+    zone = start.tzinfo
+    first_day, last_day = start.date(), end.date()
+    span_days = (last_day - first_day).days
+    if span_days < 45:
+        step = next((s for s in DAY_STEPS if span_days // s + 1 <= MAX_X_TICKS), DAY_STEPS[-1])
+        days = [first_day + dt.timedelta(days=i) for i in range(0, span_days + 1, step)]
+        return tuple(XTick(round(to_x(as_midnight(d, zone)), 1), d) for d in days), "j M"
+    months = (last_day.year - first_day.year) * 12 + last_day.month - first_day.month
+    step = next((s for s in MONTH_STEPS if months // s <= MAX_X_TICKS - 1), MONTH_STEPS[-1])
+    day = add_months(first_day.replace(day=1), 0 if first_day.day == 1 else 1)
+    if step >= 12:  # whole years, on years divisible by the step
+        years = step // 12
+        year = first_day.year + (0 if first_day == dt.date(first_day.year, 1, 1) else 1)
+        year += (-year) % years
+        day = dt.date(year, 1, 1)
+    else:
+        while (day.month - 1) % step:
+            day = add_months(day, 1)
+    ticks = []
+    while day <= last_day:
+        ticks.append(XTick(round(to_x(as_midnight(day, zone)), 1), day))
+        day = add_months(day, step)
+    return tuple(ticks), ("Y" if step >= 12 else "M Y")
+
+
+def as_midnight(day: dt.date, zone) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=zone)
+
+
+# --- Series -------------------------------------------------------------------------------------
+
+
+def downsample(points: Sequence[Point], limit: int) -> tuple[Point, ...]:
+    """At most about `limit` points that keep the shape: the series is cut into buckets
+    and each keeps its lowest and highest value (in time order), so peaks and troughs are
+    never dropped; the first and the last point are always kept."""
+    if len(points) <= limit or limit < 4:
+        return tuple(points)
+    buckets = limit // 2
+    size = len(points) / buckets
+    kept: list[int] = [0]
+    for b in range(buckets):
+        lo_index, hi_index = int(b * size), min(int((b + 1) * size), len(points))
+        if lo_index >= hi_index:
+            continue
+        indices = range(lo_index, hi_index)
+        lowest = min(indices, key=lambda i: (points[i].value, i))
+        highest = max(indices, key=lambda i: (points[i].value, -i))
+        kept.extend(sorted({lowest, highest}))
+    kept.append(len(points) - 1)
+    seen: set[int] = set()
+    ordered = [i for i in kept if not (i in seen or seen.add(i))]
+    return tuple(points[i] for i in sorted(ordered))
+
+
+def level_shape(
+    level: Level | None, to_y, plot: Box, *, label_below: bool = False
+) -> LevelShape | None:
+    """A goal's label sits above its line, a target's below, so the two never overlap."""
+    if level is None or not level.values:
+        return None
+    lines = tuple(round(to_y(v), 1) for v in level.values)
+    top = min(lines)
+    if label_below:
+        label_y = round(min(max(lines) + 14, plot.bottom - 3), 1)
+    else:
+        label_y = round(max(top - 4, plot.top + 11), 1)
+    if len(lines) == 2:
+        return LevelShape(
+            lines=lines,
+            label=level.label,
+            label_y=label_y,
+            band_top=top,
+            band_height=round(abs(lines[0] - lines[1]), 1),
+        )
+    return LevelShape(lines=lines, label=level.label, label_y=label_y)
+
+
+def band_shapes(bands: Sequence[Band], low: float, high: float, to_y) -> tuple[BandShape, ...]:
+    shapes = []
+    for index, band in enumerate(bands):
+        band_low = max(band.low, low)
+        band_high = min(band.high if band.high is not None else high, high)
+        if band_high <= band_low:
+            continue
+        top, bottom = to_y(band_high), to_y(band_low)
+        height = bottom - top
+        label_y = round(top + 13, 1) if height >= MIN_BAND_LABEL_HEIGHT else None
+        shapes.append(
+            BandShape(
+                top=round(top, 1),
+                height=round(height, 1),
+                label=band.label,
+                label_y=label_y,
+                shade=index % 2,
+            )
+        )
+    return tuple(shapes)
+
+
+def trend_chart(spec: ChartSpec) -> TrendChart:
+    """Lay out one trend chart. Points outside the period are clamped to its edges; an
+    empty series gives an empty chart (the template says so in words)."""
+    plot = Box(
+        MARGIN_LEFT,
+        MARGIN_TOP,
+        spec.width - MARGIN_LEFT - MARGIN_RIGHT,
+        spec.height - MARGIN_TOP - MARGIN_BOTTOM,
+    )
+    points = tuple(sorted(spec.points, key=lambda p: p.at))
+    levels = [v for level in (spec.goal, spec.target) if level is not None for v in level.values]
+    low, high, step = value_domain(
+        [p.value for p in points] + levels, floor=spec.floor, ceiling=spec.ceiling
+    )
+    start, end = spec.start, max(spec.end, spec.start)
+    seconds = (end - start).total_seconds()
+
+    def to_x(at: dt.datetime) -> float:
+        if seconds <= 0:
+            return plot.left + plot.width / 2
+        share = (at - start).total_seconds() / seconds
+        return plot.left + min(max(share, 0.0), 1.0) * plot.width
+
+    def to_y(value: float) -> float:
+        share = (value - low) / (high - low)
+        return plot.bottom - min(max(share, 0.0), 1.0) * plot.height
+
+    drawn = downsample(points, spec.max_points)
+    xy = [(round(to_x(p.at), 1), round(to_y(p.value), 1)) for p in drawn]
+    line = " ".join(f"{x:g},{y:g}" for x, y in xy) if len(xy) >= 2 else ""
+    markers = "".join(f"M{x:g} {y:g}h0" for x, y in xy) if len(xy) <= MAX_MARKED_POINTS else ""
+    ticks, x_format = x_ticks(start, end, to_x)
+    ticks = tuple(
+        XTick(t.x, t.day, "end") if t.x > plot.right - RIGHT_LABEL_ROOM else t for t in ticks
+    )
+    return TrendChart(
+        key=spec.key,
+        title=spec.title,
+        description=spec.description,
+        width=spec.width,
+        height=spec.height,
+        plot=plot,
+        value_low=low,
+        value_high=high,
+        y_ticks=y_ticks(low, high, step, to_y),
+        x_ticks=ticks,
+        x_format=x_format,
+        bands=band_shapes(spec.bands, low, high, to_y),
+        goal=level_shape(spec.goal, to_y, plot),
+        target=level_shape(spec.target, to_y, plot, label_below=True),
+        line=line,
+        markers=markers,
+        last=xy[-1] if xy else None,
+        drawn_points=len(drawn),
+        total_points=len(points),
+        empty=not points,
+    )

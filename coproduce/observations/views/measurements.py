@@ -4,6 +4,8 @@ may record into is decided by the services (measurements.streams_for)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -189,7 +191,11 @@ def dialysis_session_add(request: HttpRequest, patient_id: int) -> HttpResponse:
             preferences=measurements.unit_preferences(request.user),
             patient_name=access.patient.given_name,
             role=access.as_role,
-            initial={"started_at": local_now(access), "duration_hours": "4"},
+            # Filled in after the session: a usual 4-hour session that has just ended.
+            initial={
+                "started_at": local_now(access) - dt.timedelta(hours=4),
+                "duration_hours": "4",
+            },
         )
         form.fields["started_at"].widget.attrs["max"] = local_now(access).strftime("%Y-%m-%dT%H:%M")
         if request.method == "POST" and form.is_valid():

@@ -126,6 +126,14 @@ def primary_score(spec: InstrumentSpec | None) -> ScoreSpec | None:
     return next((s for s in spec.scores if s.primary), spec.scores[0] if spec.scores else None)
 
 
+def score_title(spec: ScoreSpec) -> str:
+    """The score's title to follow "Your": 'PHQ-9 total score', 'visit experience score'."""
+    title = spec.title
+    if len(title) > 1 and title[0].isupper() and title[1].islower():
+        return title[0].lower() + title[1:]
+    return title
+
+
 def number_words(value: float, decimals: int) -> str:
     return f"{value:.{decimals}f}"
 
@@ -161,18 +169,19 @@ def score_words(response: QuestionnaireResponse, access: PatientAccess) -> Score
     band = band_words(score.get("band")) if main.bands else ""
     words = number_words(value, main.decimals)
     out_of = number_words(main.maximum, main.decimals) if main.maximum is not None else ""
+    title = score_title(main)
     own = access.as_role == Role.PATIENT and response.reporter == ReporterKind.PATIENT
     if own:
-        sentence = _("Your %(name)s score is %(value)s") % {"name": name, "value": words}
+        sentence = _("Your %(title)s is %(value)s") % {"title": title, "value": words}
     elif response.reporter == ReporterKind.CARER:
-        sentence = _("The %(name)s score of your own view is %(value)s") % {
-            "name": name,
+        sentence = _("The %(title)s of your own view is %(value)s") % {
+            "title": title,
             "value": words,
         }
     else:
-        sentence = _("%(patient)s's %(name)s score is %(value)s") % {
+        sentence = _("%(patient)s's %(title)s is %(value)s") % {
             "patient": access.patient.full_name,
-            "name": name,
+            "title": title,
             "value": words,
         }
     if out_of:

@@ -171,7 +171,7 @@ def test_submitting_twice_stores_one_response_and_shows_the_score(cast, phq, pat
     assert QuestionnaireResponse.objects.filter(status="completed").count() == 1
     assert Observation.objects.filter(code="loinc:44261-6").count() == 1
     done = patient_client.get(page_url("done", response)).content.decode()
-    assert "Your PHQ-9 score is 9 out of 27 (mild)." in done
+    assert "Your PHQ-9 total score is 9 out of 27 (mild)." in done
     assert "Your care team will see this." in done
     assert "harming yourself" in done  # item 9 above zero
 

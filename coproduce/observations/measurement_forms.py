@@ -118,16 +118,15 @@ class MeasurementForm(StreamMixin, AccessibleForm):
                     "unit": unit_label(part.units[0])
                 }
             if "[stone_av]" in part.units:
-                self.fields[part.name].help_text = _(
-                    "For stones and pounds, type the stones here and the pounds below."
-                )
                 pounds_field = f"{part.name}_pounds"
                 self.fields[pounds_field] = forms.CharField(
                     label=_("Pounds"),
                     required=False,
                     max_length=20,
                     widget=number_input(),
-                    help_text=_("Only if you chose stones and pounds."),
+                    help_text=_(
+                        "Only for stones and pounds: type the stones above and the pounds here."
+                    ),
                 )
             self.parts.append((part, unit_field, pounds_field))
         self.add_stream_field(streams, patient_name, role)

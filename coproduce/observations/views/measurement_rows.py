@@ -81,18 +81,21 @@ def measurement_rows(
 
 
 def blood_pressure_words(values: dict[str, float | None]) -> str:
+    """'128/82 mmHg, pulse 70'; a part recorded alone is named ('top number 158 mmHg')."""
     systolic = values.get("loinc:8480-6")
     diastolic = values.get("loinc:8462-4")
     pulse = values.get("loinc:8867-4")
     words = []
     if systolic is not None and diastolic is not None:
         words.append(f"{number_words(systolic, 0)}/{number_words(diastolic, 0)} mmHg")
-    elif systolic is not None or diastolic is not None:
-        single = systolic if systolic is not None else diastolic
-        words.append(f"{number_words(single, 0)} mmHg")
+    elif systolic is not None:
+        words.append(_("top number %(value)s mmHg") % {"value": number_words(systolic, 0)})
+    elif diastolic is not None:
+        words.append(_("bottom number %(value)s mmHg") % {"value": number_words(diastolic, 0)})
     if pulse is not None:
         words.append(_("pulse %(pulse)s") % {"pulse": number_words(pulse, 0)})
-    return ", ".join(words)
+    text = ", ".join(words)
+    return text[:1].upper() + text[1:]
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from coproduce.questionnaires import views
 app_name = "questionnaires"
 RESPONSE = "patients/<int:patient_id>/questionnaires/responses/<int:response_id>/"
 urlpatterns = [
+    path("me/questionnaires/", views.mine, name="mine"),
     path(
         "patients/<int:patient_id>/questionnaires/",
         views.my_responses,

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from coproduce.access.policy import PatientAccess
 from coproduce.accounts.decorators import role_required
 from coproduce.accounts.models import Role
-from coproduce.patients.selectors import patient_for_user
+from coproduce.patients.selectors import own_patient_access, patient_for_user
 from coproduce.questionnaires import selectors, services
 from coproduce.questionnaires.form import FormItem, QuestionnaireForm
 from coproduce.questionnaires.models import (
@@ -167,6 +167,16 @@ class Offer:
     name: str
     purpose: str
     minutes: int
+
+
+@role_required(Role.PATIENT)
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    """A patient's own questionnaires, from the navigation (no id in the link)."""
+    access = own_patient_access(request.user, purpose=PURPOSE)
+    if access is None:
+        return render(request, "patients/no_record.html")
+    return redirect("questionnaires:my_responses", patient_id=access.patient.pk)
 
 
 @role_required(*REPORTING_ROLES)

@@ -325,3 +325,21 @@ def test_the_list_offers_the_programme_questionnaires_and_shows_sent_ones(
     assert "Your questionnaires" in text
     assert start_url(cast.patient, "gad-7", "patient") in text
     assert "18 / 27 (moderately severe)" in text
+
+
+def test_save_and_stop_keeps_the_answer_and_goes_to_the_list(cast, phq, patient_client):
+    _, response = start(patient_client, cast.patient)
+    reply = patient_client.post(step_url(response, 1), {"1": LA[3], "go": "later"})
+    assert reply.headers["Location"] == reverse(
+        "questionnaires:my_responses", kwargs={"patient_id": cast.patient.pk}
+    )
+    response.refresh_from_db()
+    assert response.answers == {"1": LA[3]}
+
+
+def test_a_patients_own_link_goes_to_their_list(cast, patient_client, verified_client):
+    reply = patient_client.get(reverse("questionnaires:mine"))
+    assert reply.headers["Location"] == reverse(
+        "questionnaires:my_responses", kwargs={"patient_id": cast.patient.pk}
+    )
+    assert verified_client(cast.carer).get(reverse("questionnaires:mine")).status_code == 403

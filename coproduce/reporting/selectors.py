@@ -44,11 +44,11 @@ def instrument_titles() -> dict[str, str]:
 
 
 def when_words(at: dt.datetime, zone: ZoneInfo, reference: dt.datetime) -> str:
-    """A time in plain words on the patient's clock: "today at 9:00", "tomorrow at 18:00",
-    "yesterday at 9:00", "on Monday 7 December at 9:00"."""
+    """A time in plain words on the patient's 24-hour clock: "today at 09:00", "tomorrow
+    at 18:00", "yesterday at 09:00", "Monday 7 December at 09:00"."""
     local = at.astimezone(zone)
     days = (local.date() - reference.astimezone(zone).date()).days
-    time = local.strftime("%H:%M").lstrip("0") if local.hour else local.strftime("%H:%M")
+    time = local.strftime("%H:%M")
     if days == 0:
         return _("today at %(time)s") % {"time": time}
     if days == 1:
@@ -56,7 +56,7 @@ def when_words(at: dt.datetime, zone: ZoneInfo, reference: dt.datetime) -> str:
     if days == -1:
         return _("yesterday at %(time)s") % {"time": time}
     day = formats.date_format(local.date(), "l j F")
-    return _("on %(day)s at %(time)s") % {"day": day, "time": time}
+    return _("%(day)s at %(time)s") % {"day": day, "time": time}
 
 
 @dataclass(frozen=True)
@@ -238,3 +238,16 @@ def notification_of(user: User, notification_id: object) -> Notification | None:
     if pk is None:
         return None
     return Notification.objects.filter(recipient=user, pk=pk).first()
+
+
+def clock_zone_for(user: User) -> str:
+    """The time zone to show a user's own messages in: a patient's reminder zone, else the
+    site's."""
+    from django.conf import settings
+
+    from coproduce.patients.models import Patient
+
+    patient = Patient.objects.filter(user=user).select_related("home_unit").first()
+    if patient is None:
+        return settings.TIME_ZONE
+    return preferences_in_force(patient).time_zone

@@ -22,6 +22,7 @@ from coproduce.patients.views.me import no_record
 from coproduce.reporting import services
 from coproduce.reporting.forms import PreferencesForm, SnoozeForm
 from coproduce.reporting.selectors import (
+    clock_zone_for,
     notification_of,
     notifications_for,
     preferences_for,
@@ -161,7 +162,11 @@ def notifications(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reporting/notifications.html",
-        {"notifications": rows, "unread": sum(1 for n in rows if n.read_at is None)},
+        {
+            "notifications": rows,
+            "unread": sum(1 for n in rows if n.read_at is None),
+            "zone": clock_zone_for(request.user),
+        },
     )
 
 

@@ -224,3 +224,24 @@ def test_reading_reports_is_audited(cast, reports):
         actor=cast.carer, entity_type="DueReport", patient=cast.patient
     ).exists()
     assert DueReport.objects.filter(patient=cast.patient).count() == 4
+
+
+def test_times_in_plain_words_on_the_patients_clock():
+    from zoneinfo import ZoneInfo
+
+    from coproduce.reporting.selectors import when_words
+
+    sydney = ZoneInfo("Australia/Sydney")
+    reference = dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC)  # 23:00 on 1 Dec in Sydney
+    assert when_words(dt.datetime(2026, 12, 1, 12, 30, tzinfo=dt.UTC), sydney, reference) == (
+        "today at 23:30"
+    )
+    assert when_words(dt.datetime(2026, 12, 1, 22, tzinfo=dt.UTC), sydney, reference) == (
+        "tomorrow at 09:00"
+    )
+    assert when_words(dt.datetime(2026, 11, 29, 22, tzinfo=dt.UTC), sydney, reference) == (
+        "yesterday at 09:00"
+    )
+    assert when_words(dt.datetime(2026, 12, 6, 22, tzinfo=dt.UTC), sydney, reference) == (
+        "Monday 7 December at 09:00"
+    )

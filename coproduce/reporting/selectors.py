@@ -251,3 +251,11 @@ def clock_zone_for(user: User) -> str:
     if patient is None:
         return settings.TIME_ZONE
     return preferences_in_force(patient).time_zone
+
+
+def due_report_for_access(access: PatientAccess, due_report_id: object) -> DueReport | None:
+    """One of this patient's reports, or None (also for another patient's id)."""
+    pk = as_pk(due_report_id)
+    if pk is None:
+        return None
+    return DueReport.objects.filter(patient=access.patient, pk=pk).first()

@@ -336,9 +336,9 @@ def due_reports_refresh(*, at: dt.datetime | None = None) -> RefreshCounts:
 def _statuses_update(at: dt.datetime) -> dict[int, Counter]:
     """Mark pending reports completed, cancelled or missed; returns counts per patient."""
     changes: dict[int, Counter] = defaultdict(Counter)
-    opened = list(DueReport.objects.filter(status=DueStatus.PENDING, opens_at__lte=at))
-    for report_id, response in reports_completion_match(opened).items():
-        report = next(r for r in opened if r.pk == report_id)
+    opened = {r.pk: r for r in DueReport.objects.filter(status=DueStatus.PENDING, opens_at__lte=at)}
+    for report_id, response in reports_completion_match(list(opened.values())).items():
+        report = opened[report_id]
         DueReport.objects.filter(pk=report_id, status=DueStatus.PENDING).update(
             status=DueStatus.COMPLETED, response_id=response.pk, completed_at=response.submitted_at
         )
@@ -457,7 +457,7 @@ def may_set_preferences(access: PatientAccess) -> bool:
 
 
 def due_report_snooze(*, access: PatientAccess, due_report_id: object, hours: int) -> DueReport:
-    """ "Remind me later": no reminder for this report for `hours` hours."""
+    """Remind me later: no reminder for this report for `hours` hours."""
     if not may_report(access):
         raise PermissionDenied(_("You cannot change reminders for this person."))
     if hours not in SNOOZE_HOURS:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,6 +23,7 @@ from coproduce.reporting import services
 from coproduce.reporting.forms import PreferencesForm, SnoozeForm
 from coproduce.reporting.selectors import (
     clock_zone_for,
+    due_report_for_access,
     notification_of,
     notifications_for,
     preferences_for,
@@ -73,8 +74,11 @@ def patient_reports(request: HttpRequest, patient_id: int) -> HttpResponse:
 @role_required(Role.PATIENT, Role.CARER)
 @require_POST
 def snooze(request: HttpRequest, patient_id: int, due_report_id: int) -> HttpResponse:
-    """ "Remind me later": pause reminders for one report for a few hours."""
+    """Remind me later: pause reminders for one report for a few hours. Another patient's
+    report, or one that does not exist, is "not found"."""
     access = patient_for_user(request.user, patient_id, purpose="snooze")
+    if due_report_for_access(access, due_report_id) is None:
+        raise Http404(_("There is no such questionnaire."))
     form = SnoozeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose how long to wait."))
@@ -179,11 +183,14 @@ def safe_link(request: HttpRequest, link: str) -> str:
 @role_required(Role.PATIENT, Role.CARER)
 @require_POST
 def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
-    """Mark one message read; with `open=1`, go on to where it points."""
-    services.notification_mark_read(user=request.user, notification_id=notification_id)
+    """Mark one of the user's messages read; with `open=1`, go on to where it points.
+    Another user's message is "not found"."""
+    notification = notification_of(request.user, notification_id)
+    if notification is None:
+        raise Http404(_("There is no such message."))
+    services.notification_mark_read(user=request.user, notification_id=notification.pk)
     if request.POST.get("open") == "1":
-        notification = notification_of(request.user, notification_id)
-        return redirect(safe_link(request, notification.link if notification else ""))
+        return redirect(safe_link(request, notification.link))
     return redirect("reporting:notifications")
 
 

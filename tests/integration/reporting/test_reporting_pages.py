@@ -137,6 +137,13 @@ def test_patient_snoozes_from_my_reports(client, cast, reports):
     assert "No reminders until" in response.content.decode()
     bad = client.post(url, {"hours": 99}, follow=True)
     assert "Choose how long to wait." in bad.content.decode()
+    child_report = add(cast.child, "phq-9", -DAY, DAY, 3 * DAY)
+    foreign = reverse(
+        "reporting:snooze", kwargs={"patient_id": cast.patient.pk, "due_report_id": child_report.pk}
+    )
+    assert client.post(foreign, {"hours": 3}).status_code == 404
+    child_report.refresh_from_db()
+    assert child_report.snoozed_until is None
 
 
 def test_preferences_form_saves_and_shows_errors_by_the_fields(client, cast):
@@ -203,7 +210,10 @@ def test_messages_list_and_mark_as_read(client, cast):
     assert "Hello" in page.content.decode()
     assert "Hi<" not in page.content.decode()
     # someone else's message cannot be marked
-    client.post(reverse("reporting:notification_read", kwargs={"notification_id": theirs.pk}))
+    other = client.post(
+        reverse("reporting:notification_read", kwargs={"notification_id": theirs.pk})
+    )
+    assert other.status_code == 404
     assert Notification.objects.get(pk=theirs.pk).read_at is None
     opened = client.post(
         reverse("reporting:notification_read", kwargs={"notification_id": mine.pk}), {"open": "1"}

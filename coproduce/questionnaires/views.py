@@ -10,12 +10,14 @@ the same "not found" page.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -144,6 +146,14 @@ def not_available(
     )
 
 
+def render_for_patient(
+    request: HttpRequest, patient, template: str, context: dict, status: int = 200
+) -> HttpResponse:
+    """Render with dates and times in the time zone of the patient's home unit."""
+    with timezone.override(ZoneInfo(patient.home_unit.time_zone)):
+        return render(request, template, context, status=status)
+
+
 def page_context(access: PatientAccess, response: QuestionnaireResponse) -> dict:
     definition = response.definition
     return {
@@ -211,8 +221,9 @@ def my_responses(request: HttpRequest, patient_id: int) -> HttpResponse:
         }
         for response in selectors.responses_recent(access)
     ]
-    return render(
+    return render_for_patient(
         request,
+        access.patient,
         "questionnaires/my_responses.html",
         {
             "patient": access.patient,
@@ -251,8 +262,9 @@ def start(request: HttpRequest, patient_id: int, instrument_code: str) -> HttpRe
         }
         for r in reporters_allowed(access)
     ]
-    return render(
+    return render_for_patient(
         request,
+        access.patient,
         "questionnaires/start.html",
         {
             "patient": access.patient,
@@ -511,13 +523,13 @@ def done(request: HttpRequest, patient_id: int, response_id: int) -> HttpRespons
     if response.status == ResponseStatus.IN_PROGRESS:
         return redirect(resume_url(response))
     flags = (response.score or {}).get("flags") or []
-    return render(
+    return render_for_patient(
         request,
+        access.patient,
         "questionnaires/done.html",
         {
             **page_context(access, response),
             "score": score_words(response, access),
             "self_harm": FLAG_SELF_HARM in flags and response.reporter == ReporterKind.PATIENT,
-            "stream": reporter_label(response.reporter),
         },
     )

@@ -86,7 +86,7 @@ class Voice:
 def voice(access: PatientAccess, reporter: str) -> Voice:
     name = access.patient.full_name
     if access.as_role == Role.PATIENT:
-        return Voice(_("Your answers"), _("Your own answers"))
+        return Voice(_("Your answers"), _("Your own answers."))
     if reporter == ReporterKind.CARER:
         return Voice(
             _("Your own view of %(name)s") % {"name": name},

@@ -61,6 +61,20 @@ class StreamMixin:
 
     def add_stream_field(self, streams: list[str], patient_name: str, role: str) -> None:
         self.streams = streams
+        self.stream_note = ""
+        if len(streams) == 1 and role != "patient":
+            # One stream only: say which, so a carer knows whose reading they are saving.
+            notes = {
+                "patient": _(
+                    "This is saved as %(name)s’s own reading, with your name as the person "
+                    "who typed it in."
+                ),
+                "carer": _(
+                    "This is saved as your own observation, kept apart from %(name)s’s "
+                    "own readings."
+                ),
+            }
+            self.stream_note = str(notes[streams[0]]) % {"name": patient_name}
         if len(streams) > 1:
             self.fields["stream"] = forms.ChoiceField(
                 label=_("Whose reading is this?"),

@@ -336,3 +336,19 @@ def test_a_double_submitted_session_is_stored_once(cast, patient_client):
     response = patient_client.post(url("dialysis_session_add", cast.patient), session_form())
     assert response.status_code == 302
     assert DialysisSession.objects.count() == 1
+
+
+def test_a_carer_with_one_stream_is_told_whose_reading_it_is(cast, client):
+    client.force_login(cast.carer)
+    form = body(client.get(url("measurement_add", cast.child, "?kind=weight")))
+    assert "own reading, with your name as the person who typed it in" in form
+    carer = factories.make_user(role="carer", network=cast.network)
+    factories.make_carer_grant(
+        patient=cast.child,
+        carer=carer,
+        granted_by=cast.clinician,
+        scopes=frozenset({"view_reports", "report_own"}),
+    )
+    client.force_login(carer)
+    form = body(client.get(url("dialysis_session_add", cast.child)))
+    assert "saved as your own observation, kept apart" in form

@@ -708,6 +708,7 @@ def reminders_send(*, at: dt.datetime | None = None) -> int:
             quiet=prefs.quiet,
             snoozed_until=report.snoozed_until,
             previous_at=report.last_at,
+            not_before=at,
         )
         if when is None or when > at or _completed_since_refresh(report):
             continue

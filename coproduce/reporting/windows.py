@@ -220,13 +220,17 @@ def next_reminder_at(
     quiet: QuietHours | None = None,
     snoozed_until: dt.datetime | None = None,
     previous_at: dt.datetime | None = None,
+    not_before: dt.datetime | None = None,
 ) -> dt.datetime | None:
     """When reminder `number` may go, or None when it never will (over the cap, or only
     after the report closes). Snoozing and a recent reminder push it later; quiet hours
-    push it to their end."""
+    push it to their end. `not_before` is the job's "now": a reminder whose planned time
+    has passed goes now, unless now is in the quiet hours."""
     if number > cap:
         return None
     at = reminder_planned_at(window, number, zone)
+    if not_before is not None:
+        at = max(at, not_before)
     if snoozed_until is not None:
         at = max(at, snoozed_until)
     if previous_at is not None:

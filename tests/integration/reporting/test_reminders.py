@@ -205,3 +205,15 @@ def test_no_reminder_once_the_report_is_done_or_closed(cast, monkeypatch):
     assert services.reminders_send(at=WINDOW.closes_at) == 0
     DueReport.objects.filter(pk=report.pk).update(status="completed", completed_at=OPENS)
     assert services.reminders_send(at=OPENS) == 0
+
+
+def test_a_reminder_due_earlier_is_not_sent_during_the_quiet_hours(cast, monkeypatch):
+    due_report(cast.patient, monkeypatch)
+    set_preferences(
+        own_patient_access(cast.patient.user),
+        quiet_start=dt.time(22, 0),
+        quiet_end=dt.time(7, 0),
+    )
+    # The worker was down from before the report opened until 02:00 the next night.
+    assert services.reminders_send(at=dt.datetime(2026, 12, 2, 2, tzinfo=UTC)) == 0
+    assert services.reminders_send(at=dt.datetime(2026, 12, 2, 7, tzinfo=UTC)) == 1

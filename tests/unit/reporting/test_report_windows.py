@@ -236,3 +236,13 @@ def test_next_reminder_respects_cap_snooze_gap_quiet_hours_and_closing():
     assert gap == utc(2026, 12, 3, 8)
     # nothing after the report closes
     assert next_reminder_at(window, 2, UTC, cap=9, snoozed_until=utc(2026, 12, 7)) is None
+
+
+def test_a_late_reminder_waits_while_it_is_quiet_now():
+    window = Window(utc(2026, 12, 1, 9), utc(2026, 12, 3, 9), utc(2026, 12, 6, 9))
+    # planned for 09:00 yesterday; the job runs at 02:00, inside the quiet hours
+    late = next_reminder_at(window, 1, UTC, cap=3, quiet=QUIET, not_before=utc(2026, 12, 2, 2))
+    assert late == utc(2026, 12, 2, 8)
+    # outside the quiet hours it goes at once
+    now = utc(2026, 12, 2, 12)
+    assert next_reminder_at(window, 1, UTC, cap=3, quiet=QUIET, not_before=now) == now

@@ -61,7 +61,7 @@ def weekly_history(
     """`weeks` of weekly reports ending a day before `end`: a PHQ-9 and a GAD-7 response
     (total and difficulty scores), home blood pressure and heart rate twice a week, weight,
     and (with `carer`) the carer's own weekly view of the PHQ-9 total as a separate stream.
-    With 522 weeks: 1,044 responses and 6,786 observations (with a carer)."""
+    With 522 weeks: 1,044 responses and 6,264 observations (with a carer)."""
     rng = random.Random(seed)
     end = end or now()
     start = end - dt.timedelta(weeks=weeks, days=1)

@@ -4,15 +4,19 @@ audit event per read."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Max, Q, Value, When
+from django.db import connections
+from django.db.models import Case, IntegerField, Max, Q, TextField, Value, When
+from django.db.models.functions import Cast
 
 from coproduce.access.models import CarerScope
 from coproduce.access.policy import PatientAccess
 from coproduce.careplans.models import Goal, GoalStatus, GoalVersion
+from coproduce.charts import Point
 from coproduce.core.audit import AuditAction, audit_record
 from coproduce.core.ids import as_pk
 from coproduce.observations.models import Observation, ObservationSource
@@ -29,36 +33,65 @@ def stream_of(source: str) -> str:
     return CARER_STREAM if source == ObservationSource.CARER else OWN_STREAM
 
 
-@dataclass(frozen=True)
-class SeriesValue:
-    at: dt.datetime
-    value: float
+# One value at one (aware) time: the chart's own point type, so no copy is made.
+SeriesValue = Point
 
 
 @dataclass(frozen=True)
 class Series:
-    """Every current numeric value of one code in one reporter stream, oldest first."""
+    """Every current numeric value of one code in one reporter stream, oldest first.
+
+    `rows` hold the times as the driver gave them (SQLite: UTC text in ISO order;
+    PostgreSQL: aware datetimes), so a page that shows one year of ten parses only that
+    year: `since` finds the start by bisection and converts only the rows it returns.
+    """
 
     code: str
     stream: str
-    values: tuple[SeriesValue, ...]
+    rows: tuple[tuple[dt.datetime | str, float], ...]
+
+    def point(self, index: int) -> SeriesValue:
+        return as_point(self.rows[index])
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
 
     @property
     def first(self) -> SeriesValue:
-        return self.values[0]
+        return self.point(0)
 
     @property
     def latest(self) -> SeriesValue:
-        return self.values[-1]
+        return self.point(-1)
 
     @property
     def previous(self) -> SeriesValue | None:
-        return self.values[-2] if len(self.values) >= 2 else None
+        return self.point(-2) if len(self.rows) >= 2 else None
+
+    @property
+    def values(self) -> tuple[SeriesValue, ...]:
+        return self.since(None)
+
+    def rows_since(self, start: dt.datetime | None) -> tuple[tuple[dt.datetime | str, float], ...]:
+        """The rows from `start` on, unconverted (found by bisection)."""
+        if start is None or not self.rows:
+            return self.rows
+        key = start if isinstance(self.rows[0][0], dt.datetime) else utc_text(start)
+        return self.rows[bisect.bisect_left(self.rows, key, key=lambda row: row[0]) :]
 
     def since(self, start: dt.datetime | None) -> tuple[SeriesValue, ...]:
-        if start is None:
-            return self.values
-        return tuple(v for v in self.values if v.at >= start)
+        return tuple(as_point(row) for row in self.rows_since(start))
+
+
+def as_point(row: tuple[dt.datetime | str, float]) -> SeriesValue:
+    return SeriesValue(aware_utc(row[0]), row[1])
+
+
+def utc_text(at: dt.datetime) -> str:
+    """A time as SQLite stores it (UTC, 'YYYY-MM-DD HH:MM:SS[.ffffff]'); such texts sort in
+    time order, and a shorter text sorts before any longer one with the same start."""
+    return at.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
 
 
 @dataclass(frozen=True)
@@ -90,21 +123,39 @@ def visible_values(access: PatientAccess):
 
 
 def series_all(access: PatientAccess) -> tuple[Series, ...]:
-    """Every numeric series of the patient, by code and stream, in one query. Values are
-    plain tuples (no model instances): ten years of weekly reports are a few thousand rows.
-    Not audited by itself: callers record the read."""
+    """Every numeric series of the patient, by code and stream, in one query. Not audited by
+    itself: callers record the read.
+
+    Ten years of weekly reports are several thousand rows, and on SQLite the driver's
+    per-value datetime converter costs more than the query itself; so there the time is
+    read as the stored UTC text and parsed with `datetime.fromisoformat` (C code).
+    PostgreSQL's driver returns aware datetimes at C speed already.
+    """
     rows = visible_values(access).order_by("code", "effective_at", "pk")
-    grouped: dict[tuple[str, str], list[SeriesValue]] = defaultdict(list)
-    for code, source, at, value in rows.values_list(
-        "code", "source", "effective_at", "value_quantity"
-    ).iterator(chunk_size=5000):
-        grouped[(code, stream_of(source))].append(SeriesValue(at, value))
+    if connections[rows.db].vendor == "sqlite":
+        rows = rows.annotate(at_text=Cast("effective_at", TextField()))
+        tuples = rows.values_list("code", "source", "at_text", "value_quantity")
+    else:
+        tuples = rows.values_list("code", "source", "effective_at", "value_quantity")
+    grouped: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+    carer = ObservationSource.CARER.value
+    for code, source, at, value in tuples:
+        stream = CARER_STREAM if source == carer else OWN_STREAM
+        grouped[(code, stream)].append((at, value))
     # Within a code, the own stream's sources arrive interleaved by time already (ordered
     # by effective_at), so each list is oldest first.
     return tuple(
-        Series(code=code, stream=stream, values=tuple(values))
-        for (code, stream), values in sorted(grouped.items())
+        Series(code=code, stream=stream, rows=tuple(rows))
+        for (code, stream), rows in sorted(grouped.items())
     )
+
+
+def aware_utc(value: dt.datetime | str) -> dt.datetime:
+    """An aware datetime from the driver's value: a datetime, or SQLite's UTC text."""
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+    # Appending the offset is several times faster than .replace(tzinfo=…) afterwards.
+    return dt.datetime.fromisoformat(value if "+" in value[10:] else value + "+00:00")
 
 
 def measure_targets(access: PatientAccess) -> dict[str, MeasureTarget]:
@@ -167,7 +218,7 @@ def dashboard_read(access: PatientAccess) -> DashboardData:
         purpose="dashboard",
         detail={
             "codes": sorted({s.code for s in series}),
-            "count": sum(len(s.values) for s in series),
+            "count": sum(s.count for s in series),
             "goals": [g.pk for g in goals],
         },
     )
@@ -256,10 +307,7 @@ def series_one(access: PatientAccess, code: str, stream: str) -> Series | None:
     else:
         rows = rows.exclude(source=ObservationSource.CARER)
     values = tuple(
-        SeriesValue(at, value)
-        for at, value in rows.order_by("effective_at", "pk").values_list(
-            "effective_at", "value_quantity"
-        )
+        rows.order_by("effective_at", "pk").values_list("effective_at", "value_quantity")
     )
     audit_record(
         actor=access.user,

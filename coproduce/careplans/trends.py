@@ -24,6 +24,7 @@ from coproduce.careplans.selectors import (
     MeasureTarget,
     Series,
     SeriesValue,
+    as_point,
 )
 from coproduce.careplans.words import (
     HIGHER_IS_BETTER,
@@ -50,6 +51,7 @@ DEFAULT_PERIOD = "1y"
 # The table under each chart lists the newest values of the period; the full table for one
 # measure is on its own page, paginated.
 TABLE_ROWS = 10
+MAX_DRAWN = charts.trend.MAX_DRAWN_POINTS
 # A score's whole range is the value scale only when the series uses a fair part of it;
 # otherwise (HBI: 0-118, values 0-10) the scale follows the values.
 FULL_RANGE_SHARE = 0.4
@@ -74,7 +76,7 @@ def score_meanings() -> dict[str, ScoreMeaning]:
 
 @dataclass(frozen=True)
 class TableRow:
-    at: dt.datetime
+    when: str  # the date in the patient's time zone, formatted here (cheaper than a filter)
     value: str
     band: str
 
@@ -197,7 +199,7 @@ def band_legend(spec: scoring.ScoreSpec | None, quantity: Quantity) -> tuple[tup
 def chart_description(
     *,
     name: str,
-    values: tuple[SeriesValue, ...],
+    numbers: list[float],
     quantity: Quantity,
     start: dt.datetime,
     end: dt.datetime,
@@ -209,13 +211,12 @@ def chart_description(
     """The chart's text alternative: period, count, range, latest, goal, target, bands."""
     start_text = date_format(timezone.localtime(start, zone).date(), "j F Y")
     end_text = date_format(timezone.localtime(end, zone).date(), "j F Y")
-    if not values:
+    if not numbers:
         parts = [
             _("No values of %(name)s from %(start)s to %(end)s.")
             % {"name": name, "start": start_text, "end": end_text}
         ]
     else:
-        numbers = [v.value for v in values]
         parts = [
             _(
                 "%(name)s from %(start)s to %(end)s: %(count)d values, lowest %(low)s, "
@@ -225,7 +226,7 @@ def chart_description(
                 "name": name,
                 "start": start_text,
                 "end": end_text,
-                "count": len(values),
+                "count": len(numbers),
                 "low": quantity.value(min(numbers)),
                 "high": quantity.value(max(numbers)),
                 "latest": quantity.value(numbers[-1]),
@@ -259,7 +260,11 @@ def trend_for(
     quantity = quantity_for(series.code)
     name = measure_name(series.code)
     start = period_start(period, end, series)
-    shown = series.since(start)
+    # Only the values drawn, tabled or described are converted from the database's rows:
+    # ten years of weekly values are thinned to the chart's resolution first.
+    rows = series.rows_since(start)
+    numbers = [value for _at, value in rows]
+    drawn = tuple(as_point(rows[i]) for i in charts.downsample_indices(numbers, MAX_DRAWN))
     direction = direction_for(series.code, target)
     target_text = target_words(target, quantity)
     goal_text = goal_target_words(goal, quantity) if goal is not None else ""
@@ -270,7 +275,7 @@ def trend_for(
     floor = spec.minimum if spec is not None else None
     ceiling = spec.maximum if spec is not None else None
     if floor is not None and ceiling is not None:
-        reach = max([v.value for v in shown] or [floor])
+        reach = max(numbers or [floor])
         if reach < floor + FULL_RANGE_SHARE * (ceiling - floor):
             ceiling = None
     chart_bands = ()
@@ -299,7 +304,7 @@ def trend_for(
             title=str(title),
             description=chart_description(
                 name=name,
-                values=shown,
+                numbers=numbers,
                 quantity=quantity,
                 start=start,
                 end=end,
@@ -308,7 +313,8 @@ def trend_for(
                 bands=bands,
                 zone=zone,
             ),
-            points=tuple(charts.Point(v.at, v.value) for v in shown),
+            points=drawn,
+            total_points=len(rows),
             start=start,
             end=end,
             floor=floor,
@@ -334,11 +340,11 @@ def trend_for(
     )
     table = tuple(
         TableRow(
-            at=v.at,
+            when=date_format(timezone.localtime(v.at, zone), "j M Y"),
             value=quantity.value(v.value),
             band=band_of(spec.bands, v.value) if spec is not None else "",
         )
-        for v in reversed(shown[-TABLE_ROWS:])
+        for v in (as_point(row) for row in reversed(rows[-TABLE_ROWS:]))
     )
     direction_text = {
         LOWER_IS_BETTER: _("Lower is better."),
@@ -359,7 +365,7 @@ def trend_for(
         direction_text=str(direction_text),
         bands=bands,
         table=table,
-        period_count=len(shown),
+        period_count=len(rows),
     )
 
 

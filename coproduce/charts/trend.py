@@ -11,6 +11,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 # The canvas is narrow on purpose: on a 360 px phone it is drawn at about 0.8 of its size,
 # so 14-unit text stays readable; on a desktop the template caps its width.
@@ -34,9 +35,9 @@ MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60, 120)
 DAY_STEPS = (1, 2, 7, 14)
 
 
-@dataclass(frozen=True)
-class Point:
-    """One value at one time (an aware datetime)."""
+class Point(NamedTuple):
+    """One value at one time (an aware datetime). A named tuple rather than a dataclass:
+    a dashboard makes thousands, and callers can hand theirs over without copying."""
 
     at: dt.datetime
     value: float
@@ -84,6 +85,9 @@ class ChartSpec:
     width: int = WIDTH
     height: int = HEIGHT
     max_points: int = MAX_DRAWN_POINTS
+    # When the caller thinned a long series already (to avoid converting values it will not
+    # draw), how many values the period has; None means `points` is the whole series.
+    total_points: int | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,10 @@ class YTick:
     value: float
     label: str
 
+    @property
+    def y_text(self) -> str:
+        return num(self.y)
+
 
 @dataclass(frozen=True)
 class XTick:
@@ -143,6 +151,10 @@ class XTick:
     day: dt.date
     anchor: str = "middle"  # "end" near the right edge, so the label stays on the canvas
 
+    @property
+    def x_text(self) -> str:
+        return num(self.x)
+
 
 @dataclass(frozen=True)
 class BandShape:
@@ -151,6 +163,10 @@ class BandShape:
     label: str
     label_y: float | None  # None when the band is too short for its name
     shade: int  # 0 or 1: neighbouring bands alternate, and a rule separates them
+
+    @property
+    def label_y_text(self) -> str:
+        return num(self.label_y) if self.label_y is not None else ""
 
 
 @dataclass(frozen=True)
@@ -162,6 +178,11 @@ class LevelShape:
     label_y: float
     band_top: float | None = None
     band_height: float | None = None
+    # Pre-formatted for the template: every line as one path, and the label's position.
+    lines_d: str = ""
+    band_d: str = ""
+    label_x_text: str = ""
+    label_y_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -186,10 +207,19 @@ class TrendChart:
     drawn_points: int
     total_points: int
     empty: bool = field(default=False)
+    # Pre-formatted SVG for the template (one path per kind of line, few template variables).
+    text: dict[str, str] = field(default_factory=dict)
 
     @property
     def thinned(self) -> bool:
         return self.drawn_points < self.total_points
+
+
+def num(value: float) -> str:
+    """A coordinate as SVG wants it: '.' decimals, at most one, whatever the page's
+    language (templates would localise floats: '165,2' breaks SVG)."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
 
 
 # --- Scales ----------------------------------------------------------------------------------
@@ -305,27 +335,31 @@ def as_midnight(day: dt.date, zone) -> dt.datetime:
 # --- Series -------------------------------------------------------------------------------------
 
 
-def downsample(points: Sequence[Point], limit: int) -> tuple[Point, ...]:
-    """At most about `limit` points that keep the shape: the series is cut into buckets
-    and each keeps its lowest and highest value (in time order), so peaks and troughs are
-    never dropped; the first and the last point are always kept."""
-    if len(points) <= limit or limit < 4:
-        return tuple(points)
+def downsample_indices(values: Sequence[float], limit: int) -> list[int]:
+    """Which of `values` (in time order) to draw so that at most about `limit` remain and
+    the shape is kept: the series is cut into buckets and each keeps its lowest and highest
+    value, so peaks and troughs are never dropped; the first and the last always stay."""
+    count = len(values)
+    if count <= limit + 2 or limit < 4:
+        return list(range(count))
     buckets = limit // 2
-    size = len(points) / buckets
-    kept: list[int] = [0]
+    size = count / buckets
+    kept = {0, count - 1}
+    get = values.__getitem__
     for b in range(buckets):
-        lo_index, hi_index = int(b * size), min(int((b + 1) * size), len(points))
-        if lo_index >= hi_index:
-            continue
-        indices = range(lo_index, hi_index)
-        lowest = min(indices, key=lambda i: (points[i].value, i))
-        highest = max(indices, key=lambda i: (points[i].value, -i))
-        kept.extend(sorted({lowest, highest}))
-    kept.append(len(points) - 1)
-    seen: set[int] = set()
-    ordered = [i for i in kept if not (i in seen or seen.add(i))]
-    return tuple(points[i] for i in sorted(ordered))
+        indices = range(int(b * size), min(int((b + 1) * size), count))
+        if indices:
+            kept.add(min(indices, key=get))
+            kept.add(max(indices, key=get))
+    return sorted(kept)
+
+
+def downsample(points: Sequence[Point], limit: int) -> tuple[Point, ...]:
+    """At most about `limit` of `points`, keeping extremes (see `downsample_indices`)."""
+    indices = downsample_indices([p.value for p in points], limit)
+    if len(indices) == len(points):
+        return tuple(points)
+    return tuple(points[i] for i in indices)
 
 
 def level_shape(
@@ -340,15 +374,24 @@ def level_shape(
         label_y = round(min(max(lines) + 14, plot.bottom - 3), 1)
     else:
         label_y = round(max(top - 4, plot.top + 11), 1)
+    strings = {
+        "lines_d": "".join(f"M{num(plot.left)} {num(y)}H{num(plot.right)}" for y in lines),
+        "label_x_text": num(plot.inner_right),
+        "label_y_text": num(label_y),
+    }
     if len(lines) == 2:
+        height = round(abs(lines[0] - lines[1]), 1)
         return LevelShape(
             lines=lines,
             label=level.label,
             label_y=label_y,
             band_top=top,
-            band_height=round(abs(lines[0] - lines[1]), 1),
+            band_height=height,
+            band_d=f"M{num(plot.left)} {num(top)}h{num(plot.width)}v{num(height)}"
+            f"h-{num(plot.width)}z",
+            **strings,
         )
-    return LevelShape(lines=lines, label=level.label, label_y=label_y)
+    return LevelShape(lines=lines, label=level.label, label_y=label_y, **strings)
 
 
 def band_shapes(bands: Sequence[Band], low: float, high: float, to_y) -> tuple[BandShape, ...]:
@@ -402,12 +445,38 @@ def trend_chart(spec: ChartSpec) -> TrendChart:
 
     drawn = downsample(points, spec.max_points)
     xy = [(round(to_x(p.at), 1), round(to_y(p.value), 1)) for p in drawn]
-    line = " ".join(f"{x:g},{y:g}" for x, y in xy) if len(xy) >= 2 else ""
-    markers = "".join(f"M{x:g} {y:g}h0" for x, y in xy) if len(xy) <= MAX_MARKED_POINTS else ""
+    line = " ".join(f"{num(x)},{num(y)}" for x, y in xy) if len(xy) >= 2 else ""
+    markers = (
+        "".join(f"M{num(x)} {num(y)}h0" for x, y in xy) if len(xy) <= MAX_MARKED_POINTS else ""
+    )
     ticks, x_format = x_ticks(start, end, to_x)
     ticks = tuple(
         XTick(t.x, t.day, "end") if t.x > plot.right - RIGHT_LABEL_ROOM else t for t in ticks
     )
+    value_ticks = y_ticks(low, high, step, to_y)
+    bands = band_shapes(spec.bands, low, high, to_y)
+    left, right, bottom = num(plot.left), num(plot.right), num(plot.bottom)
+    width = num(plot.width)
+    text = {
+        "left": left,
+        "top": num(plot.top),
+        "width": width,
+        "value_label_x": num(plot.value_label_x),
+        "date_label_y": num(plot.date_label_y),
+        "band_label_x": num(plot.inner_left),
+        "middle_x": num(plot.middle_x),
+        "middle_y": num(plot.middle_y),
+        "grid_d": "".join(f"M{left} {t.y_text}H{right}" for t in value_ticks),
+        "x_tick_d": "".join(f"M{t.x_text} {bottom}V{num(plot.date_label_y - 12)}" for t in ticks),
+        "axis_d": f"M{left} {num(plot.top)}V{bottom}H{right}",
+        "band_0_d": "".join(
+            f"M{left} {num(b.top)}h{width}v{num(b.height)}h-{width}z" for b in bands if not b.shade
+        ),
+        "band_1_d": "".join(
+            f"M{left} {num(b.top)}h{width}v{num(b.height)}h-{width}z" for b in bands if b.shade
+        ),
+        "band_edge_d": "".join(f"M{left} {num(b.top)}H{right}" for b in bands),
+    }
     return TrendChart(
         key=spec.key,
         title=spec.title,
@@ -417,16 +486,21 @@ def trend_chart(spec: ChartSpec) -> TrendChart:
         plot=plot,
         value_low=low,
         value_high=high,
-        y_ticks=y_ticks(low, high, step, to_y),
+        y_ticks=value_ticks,
         x_ticks=ticks,
         x_format=x_format,
-        bands=band_shapes(spec.bands, low, high, to_y),
+        bands=bands,
         goal=level_shape(spec.goal, to_y, plot),
         target=level_shape(spec.target, to_y, plot, label_below=True),
         line=line,
         markers=markers,
         last=xy[-1] if xy else None,
         drawn_points=len(drawn),
-        total_points=len(points),
+        total_points=spec.total_points if spec.total_points is not None else len(points),
         empty=not points,
+        text={
+            **text,
+            "last_x": num(xy[-1][0]) if xy else "",
+            "last_y": num(xy[-1][1]) if xy else "",
+        },
     )

@@ -13,6 +13,7 @@ from coproduce.charts import (
     Level,
     Point,
     downsample,
+    downsample_indices,
     nice_step,
     trend_chart,
     value_domain,
@@ -236,3 +237,31 @@ def test_points_outside_the_period_are_clamped_to_its_edges():
     first_x = float(chart.line.split()[0].split(",")[0])
 
     assert first_x == pytest.approx(chart.plot.left)
+
+
+def test_downsample_indices_keep_the_order_and_the_extremes():
+    values = [float(i % 7) for i in range(500)]
+    values[250] = -10.0
+
+    kept = downsample_indices(values, 50)
+
+    assert kept == sorted(kept)
+    assert 250 in kept
+    assert kept[0] == 0
+    assert kept[-1] == 499
+    assert len(kept) <= 52
+
+
+def test_a_caller_thinned_series_reports_its_full_count():
+    chart = trend_chart(spec(points=weekly([1, 2, 3]), total_points=300))
+
+    assert chart.total_points == 300
+    assert chart.thinned
+
+
+def test_coordinates_are_written_with_a_dot_whatever_the_language():
+    chart = trend_chart(spec(goal=Level(None, 9.5, "Goal")))
+
+    assert "," not in chart.goal.lines_d
+    assert all("." in t.y_text or t.y_text.isdigit() for t in chart.y_ticks)
+    assert chart.text["grid_d"].startswith("M44 ")

@@ -334,7 +334,8 @@ def due_reports_refresh(*, at: dt.datetime | None = None) -> RefreshCounts:
 
 
 def _statuses_update(at: dt.datetime) -> dict[int, Counter]:
-    """Mark pending reports completed, cancelled or missed; returns counts per patient."""
+    """Mark pending reports completed, cancelled (visit cancelled, enrolment paused or
+    ended) or missed; returns counts per patient."""
     changes: dict[int, Counter] = defaultdict(Counter)
     opened = {r.pk: r for r in DueReport.objects.filter(status=DueStatus.PENDING, opens_at__lte=at)}
     for report_id, response in reports_completion_match(list(opened.values())).items():
@@ -343,8 +344,9 @@ def _statuses_update(at: dt.datetime) -> dict[int, Counter]:
             status=DueStatus.COMPLETED, response_id=response.pk, completed_at=response.submitted_at
         )
         changes[report.patient_id]["completed"] += 1
-    cancelled = DueReport.objects.filter(
-        status=DueStatus.PENDING, visit__status=VisitStatus.CANCELLED
+    # Reports for a cancelled visit, or of an enrolment paused or ended, are not needed.
+    cancelled = DueReport.objects.filter(status=DueStatus.PENDING).filter(
+        Q(visit__status=VisitStatus.CANCELLED) | ~Q(enrolment__status=EnrolmentStatus.ACTIVE)
     )
     for patient_id in cancelled.values_list("patient_id", flat=True):
         changes[patient_id]["cancelled"] += 1

@@ -217,3 +217,14 @@ def test_before_visit_reports_and_cancelling_the_visit(cast, monkeypatch):
     services.due_reports_refresh()
     report.refresh_from_db()
     assert report.status == DueStatus.CANCELLED
+
+
+def test_reports_of_an_ended_enrolment_are_cancelled(world, monkeypatch):
+    from coproduce.patients.services import enrolment_end
+
+    cast, enrolment = world
+    services.due_reports_refresh()
+    enrolment_end(actor=cast.clinician, enrolment=enrolment, ended_on=WEDNESDAY.date())
+    counts = services.due_reports_refresh()
+    assert counts.cancelled == 4
+    assert not DueReport.objects.filter(patient=cast.patient, status=DueStatus.PENDING).exists()

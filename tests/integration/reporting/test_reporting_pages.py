@@ -255,3 +255,16 @@ def test_times_in_plain_words_on_the_patients_clock():
     assert when_words(dt.datetime(2026, 12, 6, 22, tzinfo=dt.UTC), sydney, reference) == (
         "Monday 7 December at 09:00"
     )
+
+
+def test_summary_partial_for_the_patient_home(cast, reports):
+    from django.template.loader import render_to_string
+
+    summary = reports_summary(own_patient_access(cast.patient.user))
+    html = render_to_string(
+        "reporting/_summary.html", {"summary": summary, "reports_link": reverse("reporting:mine")}
+    )
+    assert "Late:" in html
+    assert "To do now:" in html
+    assert "Next:" in html
+    assert 'href="/me/reports/"' in html

@@ -375,6 +375,10 @@ def step(request: HttpRequest, patient_id: int, response_id: int, number: int) -
                     request, _("Your answers are saved. You can carry on at any time.")
                 )
                 return redirect("questionnaires:my_responses", patient_id=access.patient.pk)
+            if request.GET.get("from") == "review":
+                # A change made from the review goes back to it, unless the change showed
+                # a question that still needs an answer.
+                return redirect(step_url(response, first_unanswered(progress, response.answers)))
             return redirect(step_url(response, progress.next_after(current)))
     if not progress.is_shown(current):
         # An earlier answer hides this screen: go on to the next one that applies.
@@ -459,7 +463,7 @@ def review_rows(
                 ReviewRow(
                     item=item,
                     answer=answer_words(item, response.answers.get(item.link_id)),
-                    change_url=step_url(response, current),
+                    change_url=step_url(response, current) + "?from=review",
                     error=errors.get(item.link_id, ""),
                 )
             )

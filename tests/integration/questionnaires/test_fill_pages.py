@@ -147,7 +147,7 @@ def test_a_hidden_question_is_skipped(cast, phq, patient_client):
 def answer_all(client, response, level=1):
     for n in range(1, 10):
         client.post(step_url(response, n), {str(n): LA[level], "go": "next"})
-    client.post(step_url(response, 10), {"difficulty": LA[1], "go": "next"})
+    client.post(step_url(response, 10), {"difficulty": "1", "go": "next"})
 
 
 def test_review_lists_answers_with_change_links_and_the_key(cast, phq, patient_client):
@@ -157,6 +157,7 @@ def test_review_lists_answers_with_change_links_and_the_key(cast, phq, patient_c
     text = reply.content.decode()
     assert reply.status_code == 200
     assert text.count("Several days") == 9
+    assert "Somewhat difficult" in text
     assert step_url(response, 4) in text
     assert f'name="idempotency_key" value="{response.idempotency_key}"' in text
 
@@ -343,3 +344,20 @@ def test_a_patients_own_link_goes_to_their_list(cast, patient_client, verified_c
         "questionnaires:my_responses", kwargs={"patient_id": cast.patient.pk}
     )
     assert verified_client(cast.carer).get(reverse("questionnaires:mine")).status_code == 403
+
+
+def test_a_change_from_the_review_goes_back_to_the_review(cast, phq, patient_client):
+    _, response = start(patient_client, cast.patient)
+    answer_all(patient_client, response)
+    review = patient_client.get(page_url("review", response)).content.decode()
+    assert f"{step_url(response, 3)}?from=review" in review
+    reply = patient_client.post(f"{step_url(response, 3)}?from=review", {"3": LA[3], "go": "next"})
+    assert reply.headers["Location"] == page_url("review", response)
+
+
+def test_a_change_that_shows_a_question_goes_to_it_first(cast, phq, patient_client):
+    _, response = start(patient_client, cast.patient)
+    for n in range(1, 10):
+        patient_client.post(step_url(response, n), {str(n): LA[0], "go": "next"})
+    reply = patient_client.post(f"{step_url(response, 2)}?from=review", {"2": LA[2], "go": "next"})
+    assert reply.headers["Location"] == step_url(response, 10)  # the difficulty question

@@ -111,7 +111,7 @@ def test_completing_uses_the_key_made_at_start_and_scores_once(own, phq):
     response_save_answers(
         access=own,
         response=response,
-        answers={**phq9(2, 2, 1, 1, 1, 1, 1, 1, 0), "difficulty": LA[1]},
+        answers={**phq9(2, 2, 1, 1, 1, 1, 1, 1, 0), "difficulty": "1"},
     )
     response.refresh_from_db()
     done = response_complete(
@@ -124,6 +124,7 @@ def test_completing_uses_the_key_made_at_start_and_scores_once(own, phq):
     done.refresh_from_db()
     assert done.status == "completed"
     assert done.score["total"] == 10
+    assert done.score["scores"]["difficulty"] == 1
     assert done.submitted_at is not None
     assert QuestionnaireResponse.objects.count() == 1
     assert Observation.objects.filter(code=PHQ9_TOTAL).count() == 1

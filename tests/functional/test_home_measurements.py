@@ -114,3 +114,48 @@ def test_dialysis_log_and_lists_on_a_phone_have_no_wcag_violations(phone_tab, br
     assert wcag_violations(phone_tab) == ""
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert phone_tab.csp_violations == []
+
+
+def test_carer_records_for_the_child_and_as_themself_on_a_phone(phone_tab, browser_cast):
+    child = browser_cast.child
+    parent = factories.make_user(
+        role="carer", network=browser_cast.network, password=factories.PASSWORD
+    )
+    factories.make_carer_grant(
+        patient=child,
+        carer=parent,
+        granted_by=browser_cast.clinician,
+        scopes=frozenset({"view_reports", "report_for_patient", "report_own"}),
+    )
+    page = phone_tab.page
+    log_in(phone_tab, parent)
+    add = reverse("observations:measurement_add", kwargs={"patient_id": child.pk})
+
+    phone_tab.goto(add + "?kind=temperature")
+    page.get_by_label(f"{child.given_name}’s own reading").check()
+    page.get_by_label("Temperature", exact=True).fill("101.3")
+    page.get_by_label("Unit for temperature").select_option(label="°F")
+    assert wcag_violations(phone_tab) == ""
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+
+    phone_tab.goto(add + "?kind=temperature")
+    page.get_by_label("My own observation").check()
+    page.get_by_label("Temperature", exact=True).fill("38.9")
+    page.get_by_label("Unit for temperature").select_option(label="°C")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+
+    own = page.locator(
+        "section", has=page.get_by_role("heading", name=f"{child.given_name}’s readings")
+    )
+    carers = page.locator(
+        "section", has=page.get_by_role("heading", name="Carers’ own observations")
+    )
+    # Shown in the unit the parent chose last (°C): 101.3 °F is 38.5 °C.
+    assert "38.5 °C" in own.inner_text()
+    assert "38.9 °C" in carers.inner_text()
+    assert "38.9 °C" not in own.inner_text()
+    assert wcag_violations(phone_tab) == ""
+    rows = {(o.source, o.value_quantity) for o in Observation.objects.filter(patient=child)}
+    assert rows == {("patient", 38.5), ("carer", 38.9)}

@@ -40,11 +40,12 @@ PROBLEM_NOTE = "coproduce:dialysis-problem"
 SYSTOLIC_AFTER = "coproduce:dialysis-systolic-after"
 DIASTOLIC_AFTER = "coproduce:dialysis-diastolic-after"
 
-# The most weight a person can lose in one session: fluid removal above about 13 mL/kg/h
-# is unsafe (KDOQI 2015 haemodialysis adequacy guideline, and UK Renal Association), so
-# even a long session on a heavy patient stays well under 6 L; above this a weight was
-# almost certainly mistyped.
-MAX_WEIGHT_LOSS_KG = 6.0
+# The largest drop in weight we accept for one session: 8% of the weight before, and at least
+# 5 kg. Fluid gained between sessions is usually 2-4% of body weight, and above about 4-5% is
+# already a recognised danger (Kalantar-Zadeh K et al., Circulation 2009;119:671-679); twice
+# that is beyond what a session removes, so a bigger drop is almost surely a typing error.
+MAX_WEIGHT_LOSS_FRACTION = 0.08
+MIN_WEIGHT_LOSS_LIMIT_KG = 5.0
 # Fluid removed and weight lost should agree (1 L of fluid weighs about 1 kg), apart from
 # what was drunk or eaten during the session and the saline given back at the end. A gap
 # bigger than this means one of the three numbers is wrong.
@@ -183,7 +184,8 @@ def weight_errors(values: dict[str, float], errors: dict[str, str]) -> None:
             "Check both weights (after dialysis it is usually lower)."
         )
         return
-    if loss > MAX_WEIGHT_LOSS_KG:
+    limit = max(MIN_WEIGHT_LOSS_LIMIT_KG, MAX_WEIGHT_LOSS_FRACTION * values["weight_before"])
+    if loss > limit:
         errors["weight_after"] = _(
             "A drop of %(loss)s kg in one session is not possible. Check both weights."
         ) % {"loss": number_words(loss, 1)}

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 KG_PER_POUND = 0.45359237
 POUNDS_PER_STONE = 14
 
-# Glucose C6H12O6 has a molar mass of 180.156 g/mol (IUPAC standard atomic weights), so
-# 1 mmol/L = 180.156 mg/L = 18.0156 mg/dL; the published clinical factor is 18.016
-# (e.g. the SI conversion tables of the AMA Manual of Style, 11th ed., §18.5; Diabetes Care
-# "Standards of Care", units section).
+# Glucose C6H12O6 has a molar mass of 180.156 g/mol (6 × 12.011 + 12 × 1.008 + 6 × 15.999,
+# IUPAC standard atomic weights), so 1 mmol/L = 180.156 mg/L = 18.0156 mg/dL, which we round
+# to 18.016 (meter manuals and clinical tables round further, to 18.02 or 18). The factor is
+# glucose's own: other analytes in mg/dL convert by their own molar mass.
 GLUCOSE_MG_DL_PER_MMOL_L = 18.016
 
 # HbA1c: the IFCC-NGSP master equation, NGSP (%) = 0.09148 × IFCC (mmol/mol) + 2.152, so

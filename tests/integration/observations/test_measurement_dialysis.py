@@ -205,3 +205,14 @@ def test_session_list_groups_values_and_home_lists_leave_them_out(cast):
     assert [s.pk for s, _rows in sessions] == [second.pk, first.pk]
     assert all(len(rows) == 10 for _s, rows in sessions)
     assert home_measurements(own(cast), sources=("patient",)) == []
+
+
+def test_a_heavier_person_may_lose_more_in_one_session(cast):
+    # 8 kg is more than the 5 kg floor but under 8% of 150 kg (12 kg).
+    entry = good_entry(
+        weight_before=Entered(150, "kg"),
+        weight_after=Entered(142, "kg"),
+        ultrafiltration=Entered(7800, "mL"),
+    )
+    session = log(own(cast), entry)
+    assert Observation.objects.filter(derived_from=session.reference).count() == 10

@@ -132,7 +132,7 @@ KINDS: dict[str, MeasurementKind] = {
             (
                 Part(
                     "hba1c",
-                    "loinc:4548-4",
+                    "loinc:59261-8",
                     gettext_lazy("HbA1c"),
                     "hba1c",
                     gettext_lazy("An HbA1c of %(value)s is not possible."),

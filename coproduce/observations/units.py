@@ -139,8 +139,8 @@ QUANTITIES: dict[str, Quantity] = {
         ),
         Quantity(
             "hba1c",
-            "%",
-            (_base("%", 1), Scale("mmol/mol", ngsp_from_ifcc, ifcc_from_ngsp, 0)),
+            "mmol/mol",
+            (_base("mmol/mol", 0), Scale("%", ifcc_from_ngsp, ngsp_from_ifcc, 1)),
         ),
         Quantity("crp", "mg/L", (_base("mg/L", 1), _scale("mg/dL", MG_L_PER_MG_DL, 2))),
         Quantity(

@@ -64,9 +64,9 @@ def test_glucose_mg_dl_is_stored_in_mmol_l(cast):
     assert (row.value_unit, row.value_quantity) == ("mmol/L", 5.5)
 
 
-def test_hba1c_mmol_mol_is_stored_in_percent(cast):
-    (row,) = record(own_access(cast), "hba1c", hba1c=Entered(53, "mmol/mol"))
-    assert (row.code, row.value_unit, row.value_quantity) == ("loinc:4548-4", "%", 7.0)
+def test_hba1c_percent_is_stored_in_mmol_mol(cast):
+    (row,) = record(own_access(cast), "hba1c", hba1c=Entered(7.0, "%"))
+    assert (row.code, row.value_unit, row.value_quantity) == ("loinc:59261-8", "mmol/mol", 53)
 
 
 def test_temperature_fahrenheit_and_crp_mg_dl(cast):

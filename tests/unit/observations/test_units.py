@@ -55,8 +55,14 @@ def test_glucose_mmol_l_to_mg_dl_uses_18_016(mmol_l, mg_dl):
     [(5.0, 31), (6.0, 42), (6.5, 48), (7.0, 53), (8.0, 64), (9.0, 75), (10.0, 86), (12.0, 108)],
 )
 def test_hba1c_master_equation_matches_the_ngsp_table(percent, mmol_mol):
-    assert round(from_base("hba1c", percent, "mmol/mol")) == mmol_mol
-    assert to_base("hba1c", mmol_mol, "mmol/mol") == pytest.approx(percent, abs=0.05)
+    assert round(to_base("hba1c", percent, "%")) == mmol_mol
+    assert from_base("hba1c", mmol_mol, "%") == pytest.approx(percent, abs=0.05)
+
+
+@pytest.mark.parametrize("percent", [x / 10 for x in range(40, 151)])
+def test_hba1c_percent_to_1_decimal_survives_storage_in_whole_mmol_mol(percent):
+    stored = round(to_base("hba1c", percent, "%"))
+    assert round(from_base("hba1c", stored, "%"), 1) == percent
 
 
 def test_hba1c_master_equation_constants():

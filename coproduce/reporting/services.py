@@ -277,16 +277,18 @@ def reports_completion_match(
     return matched
 
 
-def due_reports_refresh(*, at: dt.datetime | None = None) -> RefreshCounts:
+def due_reports_refresh(
+    *, at: dt.datetime | None = None, patient_ids: list[int] | None = None
+) -> RefreshCounts:
     """The reporting job: create the reports the schedules ask for, mark completed ones
     (a completed patient-stream response in the window), missed ones (closed without one)
-    and cancelled ones (their visit was cancelled). Running it twice creates nothing new."""
+    and cancelled ones (their visit was cancelled). Running it twice creates nothing new.
+    `patient_ids` limits it to some patients (after one changes their time zone)."""
     at = at or now()
-    enrolments = list(
-        Enrolment.objects.filter(reachable_patients_q(), status=EnrolmentStatus.ACTIVE)
-        .select_related("programme", "patient__home_unit")
-        .order_by("pk")
-    )
+    enrolments = Enrolment.objects.filter(reachable_patients_q(), status=EnrolmentStatus.ACTIVE)
+    if patient_ids is not None:
+        enrolments = enrolments.filter(patient_id__in=patient_ids)
+    enrolments = list(enrolments.select_related("programme", "patient__home_unit").order_by("pk"))
     schedules_ensure(enrolments=enrolments, starts_at=at)
     patients = {e.patient_id: e.patient for e in enrolments}
     rows = {p.patient_id: p for p in ReportingPreference.objects.filter(patient_id__in=patients)}
@@ -313,7 +315,7 @@ def due_reports_refresh(*, at: dt.datetime | None = None) -> RefreshCounts:
             new_reports += visit_reports(schedule, visit, zones[visit.patient_id], at)
     with transaction.atomic():
         created = _create_reports(new_reports)
-        changes = _statuses_update(at)
+        changes = _statuses_update(at, patient_ids)
         for patient_id in set(created) | set(changes):
             audit_record(
                 actor=None,
@@ -333,11 +335,14 @@ def due_reports_refresh(*, at: dt.datetime | None = None) -> RefreshCounts:
     )
 
 
-def _statuses_update(at: dt.datetime) -> dict[int, Counter]:
+def _statuses_update(at: dt.datetime, patient_ids: list[int] | None) -> dict[int, Counter]:
     """Mark pending reports completed, cancelled (visit cancelled, enrolment paused or
     ended) or missed; returns counts per patient."""
     changes: dict[int, Counter] = defaultdict(Counter)
-    opened = {r.pk: r for r in DueReport.objects.filter(status=DueStatus.PENDING, opens_at__lte=at)}
+    pending = DueReport.objects.filter(status=DueStatus.PENDING)
+    if patient_ids is not None:
+        pending = pending.filter(patient_id__in=patient_ids)
+    opened = {r.pk: r for r in pending.filter(opens_at__lte=at)}
     for report_id, response in reports_completion_match(list(opened.values())).items():
         report = opened[report_id]
         DueReport.objects.filter(pk=report_id, status=DueStatus.PENDING).update(
@@ -345,13 +350,13 @@ def _statuses_update(at: dt.datetime) -> dict[int, Counter]:
         )
         changes[report.patient_id]["completed"] += 1
     # Reports for a cancelled visit, or of an enrolment paused or ended, are not needed.
-    cancelled = DueReport.objects.filter(status=DueStatus.PENDING).filter(
+    cancelled = pending.filter(
         Q(visit__status=VisitStatus.CANCELLED) | ~Q(enrolment__status=EnrolmentStatus.ACTIVE)
     )
     for patient_id in cancelled.values_list("patient_id", flat=True):
         changes[patient_id]["cancelled"] += 1
     cancelled.update(status=DueStatus.CANCELLED)
-    missed = DueReport.objects.filter(status=DueStatus.PENDING, closes_at__lte=at)
+    missed = pending.filter(closes_at__lte=at)
     for patient_id in missed.values_list("patient_id", flat=True):
         changes[patient_id]["missed"] += 1
     missed.update(status=DueStatus.MISSED)
@@ -530,6 +535,7 @@ def preferences_update(
         )
     if errors:
         raise ValidationError(errors)
+    zone_before = preferences_in_force(patient).time_zone
     with transaction.atomic():
         row, created = ReportingPreference.objects.update_or_create(
             patient=patient,
@@ -552,6 +558,19 @@ def preferences_update(
             entity_id=row.pk,
             patient_id=patient.pk,
         )
+        moved = zone_before != time_zone
+        if moved:
+            # Scheduled reports not open yet are made again at the same local time in the
+            # new zone; nothing was sent for them, so nothing is lost.
+            DueReport.objects.filter(
+                patient=patient,
+                status=DueStatus.PENDING,
+                schedule__isnull=False,
+                visit__isnull=True,
+                opens_at__gt=now(),
+            ).delete()
+    if moved:
+        due_reports_refresh(patient_ids=[patient.pk])
     return row
 
 

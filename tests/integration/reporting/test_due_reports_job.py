@@ -228,3 +228,22 @@ def test_reports_of_an_ended_enrolment_are_cancelled(world, monkeypatch):
     counts = services.due_reports_refresh()
     assert counts.cancelled == 4
     assert not DueReport.objects.filter(patient=cast.patient, status=DueStatus.PENDING).exists()
+
+
+def test_a_new_time_zone_moves_upcoming_reports_to_the_same_local_time(world):
+    cast, _ = world
+    services.due_reports_refresh()
+    assert DueReport.objects.filter(patient=cast.patient, instrument_code="phq-9").count() == 4
+    services.preferences_update(
+        access=_patient_access(cast),
+        time_zone="America/New_York",
+        quiet_start=None,
+        quiet_end=None,
+        by_app=True,
+        by_email=True,
+        by_sms=False,
+        reminder_cap=3,
+    )
+    due = DueReport.objects.filter(patient=cast.patient, instrument_code="phq-9")
+    assert {r.due_at.astimezone(ZoneInfo("America/New_York")).hour for r in due} == {9}
+    assert due.count() == 4

@@ -111,16 +111,18 @@ def test_quiet_hours_delay_a_reminder_to_their_end(cast, monkeypatch):
 
 
 def test_quiet_hours_are_kept_in_the_patients_time_zone(cast, monkeypatch):
-    due_report(cast.patient, monkeypatch)  # opens 09:00 UTC = 20:00 in Sydney (summer)
+    report = due_report(cast.patient, monkeypatch)  # opens 09:00 UTC = 20:00 in Sydney
     set_preferences(
         own_patient_access(cast.patient.user),
         time_zone="Australia/Sydney",
         quiet_start=dt.time(19, 0),
         quiet_end=dt.time(8, 0),
     )
-    assert services.reminders_send(at=OPENS) == 0
+    services.reminders_send(at=OPENS)
+    assert not report.reminders.exists()
     # 08:00 in Sydney on 2 December is 21:00 UTC on 1 December
-    assert services.reminders_send(at=dt.datetime(2026, 12, 1, 21, tzinfo=UTC)) == 1
+    services.reminders_send(at=dt.datetime(2026, 12, 1, 21, tzinfo=UTC))
+    assert report.reminders.get().claimed_at == dt.datetime(2026, 12, 1, 21, tzinfo=UTC)
 
 
 def test_remind_me_later_holds_reminders_for_the_chosen_hours(cast, monkeypatch):

@@ -57,7 +57,9 @@ def short_name(instrument_code: str, title: str) -> str:
     if instrument_code in SHORT_NAMES:
         return SHORT_NAMES[instrument_code]
     if title.endswith(")") and "(" in title:
-        return title[title.rindex("(") + 1 : -1]
+        inside = title[title.rindex("(") + 1 : -1]
+        if " " not in inside and (inside.isupper() or any(c.isdigit() for c in inside)):
+            return inside  # an abbreviation such as 'EQ-5D-5L'
     return title
 
 

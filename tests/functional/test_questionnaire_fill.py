@@ -43,6 +43,7 @@ def answer(tab, text: str) -> None:
     """Choose an answer card by its words and go on."""
     page = tab.page
     page.get_by_label(text, exact=True).check()
+    expect(page.get_by_role("status")).to_contain_text("Saved")  # saved at once (htmx)
     page.get_by_role("button", name=re.compile("^(Next|Check your answers)$")).click()
     page.wait_for_load_state()
 
@@ -182,5 +183,41 @@ def test_a_carer_reports_for_the_child_and_as_themself(phone_tab, browser_cast, 
     tab.goto(reverse("questionnaires:my_responses", kwargs={"patient_id": cast.child.pk}))
     expect(tab.page.get_by_role("cell", name="The patient's own answers")).to_be_visible()
     expect(tab.page.get_by_role("cell", name="A carer's own view")).to_be_visible()
+    assert wcag_violations(tab) == ""
+    assert tab.csp_violations == []
+
+
+def test_errors_are_beside_the_item_and_pass_axe(phone_tab, browser_cast):
+    factories.load_instrument("ra-flare-diary")
+    factories.load_instrument("eq-5d-5l")
+    tab, patient = phone_tab, browser_cast.patient
+    log_in(tab, patient.user)
+    tab.goto(start_path(patient, "ra-flare-diary"))
+    tab.page.get_by_role("button", name="Start").click()
+    tab.page.get_by_role("textbox").fill("half an hour")
+    tab.page.get_by_role("button", name="Next").click()
+    tab.page.wait_for_load_state()
+    expect(tab.page.get_by_role("alert")).to_contain_text("Enter a whole number.")
+    expect(tab.page.get_by_role("textbox")).to_have_attribute("aria-invalid", "true")
+    assert wcag_violations(tab) == ""
+    tab.page.get_by_role("textbox").fill("30")
+    tab.page.get_by_role("button", name="Next").click()
+    tab.page.wait_for_load_state()
+    # Skip to the review without answering the rest: sending shows each missing answer.
+    response = QuestionnaireResponse.objects.get()
+    tab.goto(
+        reverse(
+            "questionnaires:review", kwargs={"patient_id": patient.pk, "response_id": response.pk}
+        )
+    )
+    tab.page.get_by_role("button", name="Send my answers").click()
+    tab.page.wait_for_load_state()
+    expect(tab.page.get_by_role("alert")).to_contain_text("Please answer this question.")
+    expect(tab.page.get_by_text("30 min", exact=True)).to_be_visible()  # the saved answer is kept
+    assert wcag_violations(tab) == ""
+    tab.goto(start_path(patient, "eq-5d-5l"))
+    expect(tab.page.get_by_role("heading", level=1)).to_have_text(
+        "This questionnaire is not available yet"
+    )
     assert wcag_violations(tab) == ""
     assert tab.csp_violations == []

@@ -72,3 +72,11 @@ def test_time_to_answer_is_at_least_a_minute():
     assert minutes_to_answer(SMOKING) == 1
     many = form(*(FormItem(str(n), "integer", "Q") for n in range(20)))
     assert minutes_to_answer(many) == 5
+
+
+def test_short_names_are_abbreviations_or_the_title():
+    from coproduce.questionnaires.wording import short_name
+
+    assert short_name("phq-9", "Patient Health Questionnaire-9 (PHQ-9)") == "PHQ-9"
+    assert short_name("eq-5d-5l", "EuroQol 5 dimensions (EQ-5D-5L)") == "EQ-5D-5L"
+    assert short_name("x", "Daily flare diary (Coproduce)") == "Daily flare diary (Coproduce)"

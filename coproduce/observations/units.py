@@ -161,7 +161,8 @@ QUANTITIES: dict[str, Quantity] = {
         Quantity("pressure", "mm[Hg]", (_base("mm[Hg]", 0),)),
         Quantity("heart-rate", "/min", (_base("/min", 0),)),
         Quantity("peak-flow", "L/min", (_base("L/min", 0),)),
-        Quantity("lung-volume", "L", (_base("L", 2),)),
+        # Some home spirometers show FEV1 in mL.
+        Quantity("lung-volume", "L", (_base("L", 2), _scale("mL", 1 / ML_PER_L, 0))),
     )
 }
 

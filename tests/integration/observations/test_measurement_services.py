@@ -240,3 +240,11 @@ def test_home_measurements_leave_out_other_codes_and_audit_the_read(cast):
         cast.patient.pk,
         "home-measurements",
     )
+
+
+def test_fev1_typed_in_millilitres_with_litres_chosen_suggests_ml(cast):
+    with pytest.raises(ValidationError) as error:
+        record(own_access(cast), "fev1", fev1=Entered(1450, "L"))
+    assert "did you mean mL?" in error.value.message_dict["fev1"][0]
+    (row,) = record(own_access(cast), "fev1", fev1=Entered(1450, "mL"))
+    assert (row.value_unit, row.value_quantity) == ("L", 1.45)

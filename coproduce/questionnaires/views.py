@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
 
 from coproduce.access.policy import PatientAccess
 from coproduce.accounts.decorators import role_required
@@ -94,6 +95,13 @@ def step_url(response: QuestionnaireResponse, step: Step | None) -> str:
             "response_id": response.pk,
             "number": step.number,
         },
+    )
+
+
+def page_url(name: str, response: QuestionnaireResponse) -> str:
+    return reverse(
+        f"questionnaires:{name}",
+        kwargs={"patient_id": response.patient_id, "response_id": response.pk},
     )
 
 
@@ -318,9 +326,8 @@ def response_for_page(
     if response is None:
         return not_found(request, access)
     if response.status == ResponseStatus.COMPLETED:
-        return redirect(
-            "questionnaires:done", patient_id=access.patient.pk, response_id=response.pk
-        )
+        done_url = page_url("done", response)
+        return HttpResponseClientRedirect(done_url) if request.htmx else redirect(done_url)
     if response.status == ResponseStatus.ENTERED_IN_ERROR:
         return withdrawn(request, access)
     if not response.definition.has_item_text:
@@ -356,9 +363,8 @@ def step(request: HttpRequest, patient_id: int, response_id: int, number: int) -
                 access=access, response=response, answers=typed
             )
         except ValidationError:  # sent meanwhile (another tab): show its confirmation
-            return redirect(
-                "questionnaires:done", patient_id=access.patient.pk, response_id=response.pk
-            )
+            done_url = page_url("done", response)
+            return HttpResponseClientRedirect(done_url) if request.htmx else redirect(done_url)
         errors = checked.errors
         progress = progress_for(form, response.answers)
         if request.htmx:

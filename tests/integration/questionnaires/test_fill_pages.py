@@ -361,3 +361,13 @@ def test_a_change_that_shows_a_question_goes_to_it_first(cast, phq, patient_clie
         patient_client.post(step_url(response, n), {str(n): LA[0], "go": "next"})
     reply = patient_client.post(f"{step_url(response, 2)}?from=review", {"2": LA[2], "go": "next"})
     assert reply.headers["Location"] == step_url(response, 10)  # the difficulty question
+
+
+def test_htmx_saving_to_a_sent_form_sends_the_browser_to_its_confirmation(
+    cast, phq, patient_client
+):
+    _, response = start(patient_client, cast.patient)
+    answer_all(patient_client, response)
+    patient_client.post(page_url("review", response), {"idempotency_key": response.idempotency_key})
+    reply = patient_client.post(step_url(response, 1), {"1": LA[0]}, HTTP_HX_REQUEST="true")
+    assert reply.headers["HX-Redirect"] == page_url("done", response)

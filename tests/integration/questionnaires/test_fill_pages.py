@@ -371,3 +371,15 @@ def test_htmx_saving_to_a_sent_form_sends_the_browser_to_its_confirmation(
     patient_client.post(page_url("review", response), {"idempotency_key": response.idempotency_key})
     reply = patient_client.post(step_url(response, 1), {"1": LA[0]}, HTTP_HX_REQUEST="true")
     assert reply.headers["HX-Redirect"] == page_url("done", response)
+
+
+def test_a_carer_sees_the_safety_message_about_the_patient(cast, phq, verified_client):
+    client = verified_client(cast.carer)
+    client.post(start_url(cast.patient), {"reporter": "patient"})
+    response = QuestionnaireResponse.objects.get()
+    answer_all(client, response)
+    client.post(page_url("review", response), {"idempotency_key": response.idempotency_key})
+    done = client.get(page_url("done", response)).content.decode()
+    assert f"{cast.patient.given_name} may be thinking about self-harm" in done
+    assert "You said you have had thoughts" not in done
+    assert f"{cast.patient.full_name}&#x27;s PHQ-9 total score is 9 out of 27 (mild)." in done

@@ -47,6 +47,13 @@ PERIODS = {
     "5y": (gettext_lazy("5 years"), 5 * 365 + 1),
     "all": (gettext_lazy("All"), None),
 }
+# "Values in the last year" / "all values": the words a table caption uses for a period.
+PERIOD_VALUES = {
+    "3m": gettext_lazy("values in the last 3 months"),
+    "1y": gettext_lazy("values in the last year"),
+    "5y": gettext_lazy("values in the last 5 years"),
+    "all": gettext_lazy("all values"),
+}
 DEFAULT_PERIOD = "1y"
 # The table under each chart lists the newest values of the period; the full table for one
 # measure is on its own page, paginated.
@@ -274,6 +281,11 @@ def trend_for(
     today = timezone.localtime(end, zone).date()
     floor = spec.minimum if spec is not None else None
     ceiling = spec.maximum if spec is not None else None
+    if spec is None:
+        # A measurement's scale follows its values but never goes below what is possible
+        # (no "-5 days"); its plausible top is far above real values, so it is not used.
+        info = info_for(series.code)
+        floor = info.plausible_low if info is not None else None
     if floor is not None and ceiling is not None:
         reach = max(numbers or [floor])
         if reach < floor + FULL_RANGE_SHARE * (ceiling - floor):

@@ -28,6 +28,7 @@ from coproduce.careplans.models import Goal
 from coproduce.careplans.selectors import CARER_STREAM, OWN_STREAM
 from coproduce.careplans.trends import (
     DEFAULT_PERIOD,
+    PERIOD_VALUES,
     PERIODS,
     dashboard_trends,
     goal_views,
@@ -91,6 +92,7 @@ def dashboard(request: HttpRequest, patient_id: int) -> HttpResponse:
                 "form": form,
                 "period": period,
                 "period_label": PERIODS[period][0],
+                "period_values": PERIOD_VALUES[period],
                 "own_trends": [t for t in trends if t.stream == OWN_STREAM],
                 "carer_trends": [t for t in trends if t.stream == CARER_STREAM],
                 "goals": goals,
@@ -153,6 +155,7 @@ def series_table(request: HttpRequest, patient_id: int) -> HttpResponse:
                 "stream": stream,
                 "period": period,
                 "period_label": PERIODS[period][0],
+                "period_values": PERIOD_VALUES[period],
                 "page": page,
                 "has_bands": bool(bands),
                 "count": len(rows),

@@ -56,6 +56,14 @@ class Quantity:
         return self.value(size)
 
 
+def in_sentence(name: str) -> str:
+    """'Systolic blood pressure' → 'systolic blood pressure'; 'PHQ-9 total score' and
+    'FEV1 z-score' keep their capitals (an abbreviation starts them)."""
+    if len(name) > 1 and name[0].isupper() and name[1].islower():
+        return name[0].lower() + name[1:]
+    return name
+
+
 def band_words(label: str) -> str:
     """'none-minimal' → 'none minimal'."""
     return label.replace("-", " ").replace("_", " ")
@@ -114,6 +122,7 @@ def trend_words(
 
     `own_view` is the patient reading their own record ("your"); others read "the latest".
     """
+    name = in_sentence(name)
     value = quantity.value(latest[1])
     band_text = f" ({band})" if band else ""
     if own_view:

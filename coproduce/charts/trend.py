@@ -29,6 +29,8 @@ MAX_DRAWN_POINTS = 160
 MAX_MARKED_POINTS = 60
 # A band shorter than this has no room for its name (the legend and the table still say it).
 MIN_BAND_LABEL_HEIGHT = 16
+# Goal and target lines closer than this have their labels on opposite sides.
+LABEL_CLEARANCE = 30
 # A date label centred closer than this to the right edge would be cut off.
 RIGHT_LABEL_ROOM = 30
 MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60, 120)
@@ -371,7 +373,7 @@ def level_shape(
     lines = tuple(round(to_y(v), 1) for v in level.values)
     top = min(lines)
     if label_below:
-        label_y = round(min(max(lines) + 14, plot.bottom - 3), 1)
+        label_y = round(min(max(lines) + 16, plot.bottom - 3), 1)
     else:
         label_y = round(max(top - 4, plot.top + 11), 1)
     strings = {
@@ -392,6 +394,24 @@ def level_shape(
             **strings,
         )
     return LevelShape(lines=lines, label=level.label, label_y=label_y, **strings)
+
+
+def level_shapes(
+    goal: Level | None, target: Level | None, to_y, plot: Box
+) -> tuple[LevelShape | None, LevelShape | None]:
+    """The goal's label sits above its line and the target's below; when the two lines are
+    close and the target is the higher one, they swap sides so the labels never overlap."""
+    goal_below = False
+    target_below = True
+    if goal is not None and target is not None and goal.values and target.values:
+        goal_y = min(to_y(v) for v in goal.values)
+        target_y = min(to_y(v) for v in target.values)
+        if abs(goal_y - target_y) < LABEL_CLEARANCE and target_y < goal_y:
+            goal_below, target_below = True, False
+    return (
+        level_shape(goal, to_y, plot, label_below=goal_below),
+        level_shape(target, to_y, plot, label_below=target_below),
+    )
 
 
 def band_shapes(bands: Sequence[Band], low: float, high: float, to_y) -> tuple[BandShape, ...]:
@@ -453,6 +473,7 @@ def trend_chart(spec: ChartSpec) -> TrendChart:
     ticks = tuple(
         XTick(t.x, t.day, "end") if t.x > plot.right - RIGHT_LABEL_ROOM else t for t in ticks
     )
+    goal, target = level_shapes(spec.goal, spec.target, to_y, plot)
     value_ticks = y_ticks(low, high, step, to_y)
     bands = band_shapes(spec.bands, low, high, to_y)
     left, right, bottom = num(plot.left), num(plot.right), num(plot.bottom)
@@ -490,8 +511,8 @@ def trend_chart(spec: ChartSpec) -> TrendChart:
         x_ticks=ticks,
         x_format=x_format,
         bands=bands,
-        goal=level_shape(spec.goal, to_y, plot),
-        target=level_shape(spec.target, to_y, plot, label_below=True),
+        goal=goal,
+        target=target,
         line=line,
         markers=markers,
         last=xy[-1] if xy else None,

@@ -70,7 +70,7 @@ def test_a_patient_sets_a_goal_and_sees_it_on_the_chart_on_a_phone(phone_tab, br
     assert goal.locator("path.chart-goal-line").count() == 1
     assert "Enjoy my weekends again" in goal.locator("title").text_content()
     assert page.get_by_role(
-        "table", name="PHQ-9 total score: values in the last 1 year"
+        "table", name="PHQ-9 total score: values in the last year, newest first", exact=True
     ).is_visible()
     assert page.get_by_text("Your PHQ-9 total score is 8 (mild).").is_visible()
     # The carer's own view is its own chart, labelled.

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from coproduce.access.policy import PatientAccess
 from coproduce.accounts.models import User
@@ -39,8 +40,24 @@ def start_url(patient_id: int, instrument_code: str) -> str:
         return ""
 
 
+# Plain names for patients when a report has no schedule title (e.g. one a clinician asked
+# for); other instruments show their catalogue title.
+PLAIN_TITLES = {
+    "phq-9": _lazy("Mood questionnaire (PHQ-9)"),
+    "phq-2": _lazy("Short mood questionnaire (PHQ-2)"),
+    "gad-7": _lazy("Worry questionnaire (GAD-7)"),
+    "gad-2": _lazy("Short worry questionnaire (GAD-2)"),
+    "eq-5d-5l": _lazy("Your health today (EQ-5D)"),
+    "visit-experience": _lazy("Tell us about your visit"),
+    "pro-ctcae": _lazy("Symptom check"),
+    "ibd-flare-diary": _lazy("Bowel diary"),
+    "ra-flare-diary": _lazy("Joint diary"),
+}
+
+
 def instrument_titles() -> dict[str, str]:
-    return {spec.code: spec.title for spec in scoring_catalogue()}
+    titles = {spec.code: spec.title for spec in scoring_catalogue()}
+    return {**titles, **{code: str(title) for code, title in PLAIN_TITLES.items()}}
 
 
 def when_words(at: dt.datetime, zone: ZoneInfo, reference: dt.datetime) -> str:

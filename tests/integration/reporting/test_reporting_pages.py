@@ -52,7 +52,7 @@ def test_my_reports_shows_each_state_in_plain_words(client, cast, reports):
     for heading in ("To do now", "Late, but you can still do them", "Coming up", "Missed"):
         assert heading in html
     assert "Your weekly mood check" in html  # title from the programme's schedule
-    assert "Patient Health Questionnaire-9" in html  # a report added by hand: its title
+    assert "Mood questionnaire (PHQ-9)" in html  # a report added by hand: a plain title
     assert "Please fill it in by tomorrow at" in html
     assert "Remind me later" in html
     state = reports_summary(own_patient_access(cast.patient.user))

@@ -130,7 +130,9 @@ def series_table(request: HttpRequest, patient_id: int) -> HttpResponse:
     code = request.GET.get("code", "")
     stream = CARER_STREAM if request.GET.get("stream") == CARER_STREAM else OWN_STREAM
     period = PeriodForm(request.GET or None).chosen()
-    series = selectors.series_one(access, code, stream) if code else None
+    if not code:
+        return redirect("careplans:dashboard", patient_id=access.patient.pk)
+    series = selectors.series_one(access, code, stream)
     if series is None:
         raise Http404
     zone = zone_of(access)

@@ -206,6 +206,7 @@ def test_the_full_table_lists_every_value_of_the_period(client, cast, phq9_patie
 
     assert html.count('<th scope="row">') == 3
     assert client.get(table, {"code": "loinc:0000-0"}).status_code == 404
+    assert client.get(table).url == url(phq9_patient)  # no measure chosen: the dashboard
 
 
 def test_ten_years_of_weekly_reports_render_in_at_most_ten_queries(

@@ -7,7 +7,6 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -243,10 +242,6 @@ def notifications_for(user: User, *, limit: int = 50) -> list[Notification]:
 
 def unread_notification_count(user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-
-
-def notifications_unread(user: User) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True)
 
 
 def notification_of(user: User, notification_id: object) -> Notification | None:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coproduce import charts, scoring
+from coproduce.access.policy import PatientAccess
 from coproduce.careplans.models import Goal, GoalDirection, GoalStatus
 from coproduce.careplans.selectors import (
     CARER_STREAM,
@@ -25,6 +26,7 @@ from coproduce.careplans.selectors import (
     Series,
     SeriesValue,
     as_point,
+    goals_for,
 )
 from coproduce.careplans.words import (
     HIGHER_IS_BETTER,
@@ -38,6 +40,7 @@ from coproduce.careplans.words import (
     goal_target_words,
     trend_words,
 )
+from coproduce.core.clock import now
 from coproduce.observations.catalogue import CodeInfo, ImplausibleValue, code_info, unit_words
 from coproduce.observations.views.display import target_range_words
 
@@ -438,3 +441,13 @@ def goal_views(
             )
         )
     return views
+
+
+def home_goal_views(access: PatientAccess) -> list[GoalView]:
+    """The patient's active goals with their progress in words, for the patient home's
+    "your goals" (template: careplans/_home_goals.html). Reads through `goals_for`."""
+    zone = ZoneInfo(access.patient.home_unit.time_zone)
+    items = goals_for(access)
+    latest = {item.goal.measure_code: item.latest for item in items if item.goal.measure_code}
+    today = timezone.localtime(now(), zone).date()
+    return goal_views([item.goal for item in items], latest, zone=zone, today=today)

@@ -207,3 +207,29 @@ def test_a_clinician_cannot_change_the_patients_own_goal(verified_client, cast):
     response = verified_client(cast.clinician).get(goal_url("goal_edit", goal))
 
     assert response.status_code == 403
+
+
+def test_the_home_goals_partial_lists_active_goals_with_progress(cast, with_phq9):
+    from django.template.loader import render_to_string
+
+    from coproduce.careplans.trends import home_goal_views
+
+    access = patient_for_user(cast.patient.user, cast.patient.pk)
+    services.goal_create(
+        access=access,
+        goal_input=GoalInput(
+            description="Enjoy my weekends",
+            measure_code=PHQ9_TOTAL,
+            direction="at_most",
+            target_high=10,
+        ),
+    )
+    stopped = services.goal_create(access=access, goal_input=GoalInput(description="Run"))
+    services.goal_stop(access=access, goal=stopped)
+
+    goals = home_goal_views(access)
+    html = render_to_string("careplans/_home_goals.html", {"goals": goals, "patient": cast.patient})
+
+    assert [g.goal.description for g in goals] == ["Enjoy my weekends"]
+    assert "That is 2 points above the goal." in html
+    assert "“Run”" not in html

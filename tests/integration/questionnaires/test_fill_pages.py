@@ -383,3 +383,20 @@ def test_a_carer_sees_the_safety_message_about_the_patient(cast, phq, verified_c
     assert f"{cast.patient.given_name} may be thinking about self-harm" in done
     assert "You said you have had thoughts" not in done
     assert f"{cast.patient.full_name}&#x27;s PHQ-9 total score is 9 out of 27 (mild)." in done
+
+
+def test_a_carer_who_may_only_see_reports_is_told_so(cast, phq, verified_client):
+    viewer = make_user(role="carer", network=cast.network)
+    make_carer_grant(
+        patient=cast.patient,
+        carer=viewer,
+        granted_by=cast.patient.user,
+        scopes=frozenset({"view_reports"}),
+    )
+    make_enrolment(patient=cast.patient, programme=load_programme("depression-anxiety"))
+    client = verified_client(viewer)
+    listing = client.get(
+        reverse("questionnaires:my_responses", kwargs={"patient_id": cast.patient.pk})
+    )
+    assert "but not fill in questionnaires" in listing.content.decode()
+    assert client.get(start_url(cast.patient)).status_code == 403

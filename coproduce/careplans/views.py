@@ -32,6 +32,7 @@ from coproduce.careplans.trends import (
     PERIODS,
     dashboard_trends,
     goal_views,
+    info_for,
     measure_name,
     period_start,
     quantity_for,
@@ -168,6 +169,9 @@ def series_table(request: HttpRequest, patient_id: int) -> HttpResponse:
 def measure_choices(access: PatientAccess) -> list[tuple[str, str]]:
     choices = []
     for code in selectors.measure_codes(access):
+        info = info_for(code)
+        if info is None or info.kind != "quantity":
+            continue  # a goal's number needs a measure with numbers
         quantity = quantity_for(code)
         unit = unit_words(quantity.unit)
         label = measure_name(code)

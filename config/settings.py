@@ -188,6 +188,13 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Coproduce <no-reply@localhost>")
+
+# Reminders (coproduce/reporting): text messages go through this backend (console by default;
+# a real SMS gateway implements `send(to, text)`); links in reminders start with this address.
+COPRODUCE_SMS_BACKEND = os.environ.get(
+    "COPRODUCE_SMS_BACKEND", "coproduce.reporting.backends.ConsoleSmsBackend"
+)
+COPRODUCE_SITE_URL = os.environ.get("COPRODUCE_SITE_URL", "http://127.0.0.1:8000")
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 
 # --- Background work ------------------------------------------------------------------------

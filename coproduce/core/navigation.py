@@ -21,11 +21,19 @@ class NavLink:
 LINKS = {
     Role.PATIENT: [
         NavLink("patients:my_home", _("My health")),
+        NavLink("reporting:mine", _("My reports")),
+        NavLink("questionnaires:mine", _("Questionnaires")),
+        NavLink("observations:my_measurements", _("My measurements")),
+        NavLink("careplans:my_dashboard", _("My results and goals")),
+        NavLink("reporting:notifications", _("Messages")),
         NavLink("access:my_carers", _("My carers")),
         NavLink("access:my_consents", _("My choices")),
         NavLink("patients:my_access_log", _("Who saw my record")),
     ],
-    Role.CARER: [NavLink("patients:carer_home", _("People I care for"))],
+    Role.CARER: [
+        NavLink("patients:carer_home", _("People I care for")),
+        NavLink("reporting:notifications", _("Messages")),
+    ],
     Role.CLINICIAN: [
         NavLink("patients:patient_list", _("Patients")),
         NavLink("patients:patient_create", _("New patient")),

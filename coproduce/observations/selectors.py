@@ -9,7 +9,7 @@ from coproduce.access.policy import PatientAccess
 from coproduce.core.audit import AuditAction, audit_record
 from coproduce.core.ids import as_pk
 from coproduce.observations.measurements import HOME_CODES
-from coproduce.observations.models import DialysisSession, Observation
+from coproduce.observations.models import DialysisSession, Observation, ObservationSource
 
 
 def visible_observations(access: PatientAccess) -> QuerySet[Observation]:
@@ -36,14 +36,15 @@ def observation_series(access: PatientAccess, code: str) -> list[Observation]:
     return rows
 
 
-def observations_recent(access: PatientAccess, *, limit: int = 50) -> list[Observation]:
-    """The latest current values of every code, newest first."""
-    rows = list(
-        visible_observations(access)
-        .filter(is_current=True)
-        .select_related("reporter")
-        .order_by("-effective_at", "-pk")[:limit]
-    )
+def observations_recent(
+    access: PatientAccess, *, limit: int = 50, own_stream_only: bool = False
+) -> list[Observation]:
+    """The latest current values of every code, newest first. With `own_stream_only`, a
+    carer's own observations (a separate stream) are left out."""
+    rows_query = visible_observations(access).filter(is_current=True)
+    if own_stream_only:
+        rows_query = rows_query.exclude(source=ObservationSource.CARER)
+    rows = list(rows_query.select_related("reporter").order_by("-effective_at", "-pk")[:limit])
     audit_record(
         actor=access.user,
         action=AuditAction.READ,
@@ -73,10 +74,11 @@ def observation_history(access: PatientAccess, observation: Observation) -> list
 
 
 def latest_per_code(access: PatientAccess, *, limit: int = 200) -> list[Observation]:
-    """The newest current value of each code, newest first (a patient's "latest results")."""
+    """The newest current value of each code in the patient's own stream, newest first (a
+    patient's "latest results"); carers' own observations are shown apart."""
     seen: set[str] = set()
     latest = []
-    for row in observations_recent(access, limit=limit):
+    for row in observations_recent(access, limit=limit, own_stream_only=True):
         if row.code not in seen:
             seen.add(row.code)
             latest.append(row)

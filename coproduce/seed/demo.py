@@ -21,10 +21,15 @@ from coproduce.access.models import CarerScope, ConsentKind, Relationship
 from coproduce.access.services import carer_grant_create, consent_record
 from coproduce.accounts.models import Profession, Role, User
 from coproduce.accounts.services import totp_device_enrol_with_key, user_create
+from coproduce.careplans.demo import demo_goals_create
+from coproduce.interop.fhir.instrument_files import load_built_in_definitions
 from coproduce.network.models import Network, Unit
 from coproduce.network.services import unit_membership_add
+from coproduce.observations.demo import demo_measurements_create
 from coproduce.patients.models import CareTeamRole, Patient
 from coproduce.patients.services import care_team_member_add, patient_login_link
+from coproduce.questionnaires.demo import demo_questionnaires_create
+from coproduce.reporting.demo import demo_reporting_create
 from coproduce.seed import load
 from coproduce.seed.course import DAYS_PER_YEAR
 from coproduce.seed.registry import (
@@ -192,6 +197,7 @@ def demo_create(*, end_date: dt.date) -> int:
     )
     _staff_and_care_teams(plan, organisation, users, patient_ids)
     _carer_and_patient_logins(users, patient_ids)
+    _story_data_create(users, patient_ids, end_date)
     timing = load.observations_create(
         plan=plan,
         patient_ids=patient_ids,
@@ -200,6 +206,22 @@ def demo_create(*, end_date: dt.date) -> int:
         chunk_of=demo_patient_chunk,
     )
     return timing.rows
+
+
+def _story_data_create(users, patient_ids, end_date: dt.date) -> None:
+    """What the demo patient and carer see between visits: home measurements, completed and
+    in-progress questionnaires, reports due and reminders, and goals in their own words."""
+    load_built_in_definitions()  # `coproduce instruments load`; unchanged rows are skipped
+    story = {
+        "patient": Patient.objects.get(pk=int(patient_ids[ADULT_INDEX])),
+        "child": Patient.objects.get(pk=int(patient_ids[CHILD_INDEX])),
+        "carer": users["carer"],
+        "end_date": end_date,
+    }
+    demo_measurements_create(**story)
+    demo_questionnaires_create(**story)
+    demo_reporting_create(**story)
+    demo_goals_create(**story)
 
 
 def _login_create(login: DemoLogin) -> User:

@@ -25,6 +25,7 @@ from coproduce.patients.models import CareTeamMember
 from coproduce.programmes.definition import built_in_programme_paths, parse_programme
 from coproduce.programmes.services import programme_load
 from tests import factories
+from tests.factories_reporting import due_report_for, notification_for
 
 ANONYMOUS, PATIENT, CARER, CLINICIAN, QI_LEAD, ADMINISTRATOR = (
     "anonymous",
@@ -185,6 +186,58 @@ MATRIX: dict[str, Route] = {
         ),
     ),
     "observations:code_help": Route(frozenset({CLINICIAN})),
+    "observations:measurement_list": Route(
+        frozenset({PATIENT, CARER, CLINICIAN}), kwargs=own, swaps=(other,)
+    ),
+    "observations:measurement_add": Route(
+        frozenset({PATIENT, CARER, CLINICIAN}), kwargs=own, swaps=(other,)
+    ),
+    "observations:dialysis_session_list": Route(
+        frozenset({PATIENT, CARER, CLINICIAN}), kwargs=own, swaps=(other,)
+    ),
+    "observations:dialysis_session_add": Route(
+        frozenset({PATIENT, CARER, CLINICIAN}), kwargs=own, swaps=(other,)
+    ),
+    "observations:my_measurements": Route(frozenset({PATIENT})),
+    # --- reporting: "My reports", reminders and messages (patients and carers) -------------
+    "reporting:mine": Route(frozenset({PATIENT})),
+    "reporting:reports": Route(
+        frozenset({PATIENT, CARER}),
+        kwargs=own,
+        kwargs_for={CARER: lambda w: {"patient_id": w.cast.child.pk}},
+        swaps=(other,),
+    ),
+    "reporting:snooze": Route(
+        frozenset({PATIENT, CARER}),
+        method="post",
+        kwargs=lambda w: {**own(w), "due_report_id": due_report_for(w.cast.patient).pk},
+        kwargs_for={
+            CARER: lambda w: {
+                "patient_id": w.cast.child.pk,
+                "due_report_id": due_report_for(w.cast.child).pk,
+            }
+        },
+        swaps=(
+            lambda w: {**other(w), "due_report_id": due_report_for(w.cast.other_patient).pk},
+            lambda w: {**own(w), "due_report_id": due_report_for(w.cast.other_patient).pk},
+        ),
+    ),
+    # A carer sets reminders only for someone without their own login (the child).
+    "reporting:preferences": Route(
+        frozenset({PATIENT, CARER}),
+        kwargs=own,
+        kwargs_for={CARER: lambda w: {"patient_id": w.cast.child.pk}},
+        swaps=(other,),
+    ),
+    "reporting:notifications": Route(frozenset({PATIENT, CARER})),
+    "reporting:notification_read": Route(
+        frozenset({PATIENT, CARER}),
+        method="post",
+        kwargs=lambda w: {"notification_id": notification_for(w.cast.patient.user).pk},
+        kwargs_for={CARER: lambda w: {"notification_id": notification_for(w.cast.carer).pk}},
+        swaps=(lambda w: {"notification_id": notification_for(w.cast.other_clinician).pk},),
+    ),
+    "reporting:notifications_read_all": Route(frozenset({PATIENT, CARER}), method="post"),
     # --- QI and administration ------------------------------------------------------------
     "network:qi_home": Route(frozenset({QI_LEAD})),
     "network:admin_home": Route(frozenset({ADMINISTRATOR})),

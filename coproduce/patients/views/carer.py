@@ -42,7 +42,9 @@ def carer_patient(request: HttpRequest, patient_id: int) -> HttpResponse:
     access = patient_for_user(request.user, patient_id, purpose="carer")
     results = []
     if access.can(CarerScope.VIEW_REPORTS):
-        results = result_rows(observations_recent(access, limit=CARER_RESULTS_SHOWN))
+        results = result_rows(
+            observations_recent(access, limit=CARER_RESULTS_SHOWN, own_stream_only=True)
+        )
     return render(
         request,
         "patients/carer_patient.html",
@@ -52,5 +54,7 @@ def carer_patient(request: HttpRequest, patient_id: int) -> HttpResponse:
             "scopes": scope_labels(access),
             "results": results,
             "grants": list(carer_grants_of(request.user)),
+            "can_report": access.can(CarerScope.REPORT_FOR_PATIENT)
+            or access.can(CarerScope.REPORT_OWN),
         },
     )

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from coproduce.accounts.decorators import role_required
 from coproduce.accounts.models import Role
+from coproduce.careplans.selectors import goals_for
 from coproduce.core.models import AuditAction, AuditEvent, AuditOutcome
 from coproduce.observations.selectors import latest_per_code
 from coproduce.observations.views.display import result_rows
@@ -21,8 +22,11 @@ from coproduce.patients.selectors import (
     measures_for,
     own_patient_access,
 )
+from coproduce.reporting.selectors import reports_summary
 
 ACCESS_LOG_PAGE_SIZE = 25
+# Patients in this programme log their own dialysis sessions from the home page.
+DIALYSIS_PROGRAMME = "kidney-dialysis"
 
 
 def no_record(request: HttpRequest) -> HttpResponse:
@@ -32,16 +36,23 @@ def no_record(request: HttpRequest) -> HttpResponse:
 @role_required(Role.PATIENT)
 @require_GET
 def my_home(request: HttpRequest) -> HttpResponse:
-    """The patient's programmes, latest results in plain words, and care team."""
+    """What to do now (questionnaires due and late), the patient's goals, latest results in
+    plain words, programmes and care team."""
     access = own_patient_access(request.user, purpose="my-health")
     if access is None:
         return no_record(request)
+    enrolments = enrolments_for(access)
     return render(
         request,
         "patients/my_home.html",
         {
             "patient": access.patient,
-            "enrolments": enrolments_for(access),
+            "reports_summary": reports_summary(access),
+            "goals": goals_for(access),
+            "on_dialysis": any(
+                e.programme.code == DIALYSIS_PROGRAMME and e.status != "ended" for e in enrolments
+            ),
+            "enrolments": enrolments,
             "results": result_rows(latest_per_code(access), measures_for(access)),
             "team": care_team_members(access),
         },

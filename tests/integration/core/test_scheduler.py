@@ -17,9 +17,14 @@ def test_each_slot_is_claimed_once(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         first = scheduler_tick(at)
         second = scheduler_tick(at + dt.timedelta(minutes=5))
-    assert first == ["clear-expired-sessions", "prune-finished-tasks"]
-    assert second == []
+    assert first == [
+        "clear-expired-sessions",
+        "prune-finished-tasks",
+        "reporting-due-reports",
+        "reporting-reminders",
+    ]
+    assert second == ["reporting-due-reports", "reporting-reminders"]
     with django_capture_on_commit_callbacks(execute=True):
         later = scheduler_tick(at + dt.timedelta(hours=1))
-    assert later == ["clear-expired-sessions"]
-    assert ScheduledJobRun.objects.count() == 3
+    assert later == ["clear-expired-sessions", "reporting-due-reports", "reporting-reminders"]
+    assert ScheduledJobRun.objects.count() == 9

@@ -42,6 +42,7 @@ from coproduce.questionnaires.steps import (
     progress_for,
 )
 from coproduce.questionnaires.wording import (
+    answer_message,
     question_stem,
     reporter_label,
     score_words,
@@ -365,7 +366,7 @@ def step(request: HttpRequest, patient_id: int, response_id: int, number: int) -
         except ValidationError:  # sent meanwhile (another tab): show its confirmation
             done_url = page_url("done", response)
             return HttpResponseClientRedirect(done_url) if request.htmx else redirect(done_url)
-        errors = checked.errors
+        errors = {k: answer_message(v) for k, v in checked.errors.items()}
         progress = progress_for(form, response.answers)
         if request.htmx:
             return render(
@@ -496,7 +497,7 @@ def review(request: HttpRequest, patient_id: int, response_id: int) -> HttpRespo
                 idempotency_key=request.POST.get("idempotency_key", ""),
             )
         except services.ResponseInvalid as error:
-            errors = error.item_errors
+            errors = {k: answer_message(v) for k, v in error.item_errors.items()}
         except ValidationError as error:
             problem = " ".join(error.messages)
         else:

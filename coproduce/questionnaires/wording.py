@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from coproduce.access.policy import PatientAccess
 from coproduce.accounts.models import Role
@@ -43,6 +43,25 @@ BAND_WORDS = {
     "positive": gettext_lazy("worth talking about with your care team"),
     "negative": gettext_lazy("not a sign of a problem"),
 }
+
+# The answer checks (answers.py) are pure Python and write their messages in English; they
+# are marked here for translation and translated when a page shows them. Messages with a
+# number in them (ranges, lengths) stay in English until answers.py returns message ids.
+ANSWER_MESSAGES = (
+    gettext_noop("Please answer this question."),
+    gettext_noop("This questionnaire has no question with this id."),
+    gettext_noop("Choose one of the answers given."),
+    gettext_noop("Enter a whole number."),
+    gettext_noop("Enter a number."),
+    gettext_noop("Answer yes or no."),
+    gettext_noop("Enter a date as year-month-day, for example 2026-03-31."),
+)
+
+
+def answer_message(message: str) -> str:
+    """An answer check's message in the page's language."""
+    return _(message) if message in ANSWER_MESSAGES else message
+
 
 SHORT_NAMES = {
     "phq-9": "PHQ-9",

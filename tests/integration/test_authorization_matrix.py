@@ -25,6 +25,7 @@ from coproduce.patients.models import CareTeamMember
 from coproduce.programmes.definition import built_in_programme_paths, parse_programme
 from coproduce.programmes.services import programme_load
 from tests import factories
+from tests.factories_questionnaires import phq9_loaded, response_kwargs
 from tests.factories_reporting import due_report_for, notification_for
 
 ANONYMOUS, PATIENT, CARER, CLINICIAN, QI_LEAD, ADMINISTRATOR = (
@@ -82,6 +83,23 @@ def own(w: World) -> dict:
 
 def other(w: World) -> dict:
     return {"patient_id": w.cast.other_patient.pk}
+
+
+QUESTIONNAIRE_ROLES = frozenset({PATIENT, CARER, CLINICIAN})
+
+
+def questionnaire_route(*, sent: bool, step: bool = False) -> Route:
+    """A page of one response: each role's own response; swaps to another patient's."""
+
+    def mine(who: str) -> Kwargs:
+        return lambda w: response_kwargs(w, who, sent=sent, step=step)
+
+    return Route(
+        QUESTIONNAIRE_ROLES,
+        kwargs=mine("patient"),
+        kwargs_for={CARER: mine("carer"), CLINICIAN: mine("clinician")},
+        swaps=(mine("other"), lambda w: {**mine("other")(w), "patient_id": w.cast.patient.pk}),
+    )
 
 
 MATRIX: dict[str, Route] = {
@@ -238,6 +256,17 @@ MATRIX: dict[str, Route] = {
         swaps=(lambda w: {"notification_id": notification_for(w.cast.other_clinician).pk},),
     ),
     "reporting:notifications_read_all": Route(frozenset({PATIENT, CARER}), method="post"),
+    # --- questionnaires: filling in (patients, carers, clinicians) --------------------------
+    "questionnaires:mine": Route(frozenset({PATIENT})),
+    "questionnaires:my_responses": Route(QUESTIONNAIRE_ROLES, kwargs=own, swaps=(other,)),
+    "questionnaires:start": Route(
+        QUESTIONNAIRE_ROLES,
+        kwargs=lambda w: {**own(w), "instrument_code": phq9_loaded(w)},
+        swaps=(lambda w: {**other(w), "instrument_code": phq9_loaded(w)},),
+    ),
+    "questionnaires:step": questionnaire_route(sent=False, step=True),
+    "questionnaires:review": questionnaire_route(sent=False),
+    "questionnaires:done": questionnaire_route(sent=True),
     # --- QI and administration ------------------------------------------------------------
     "network:qi_home": Route(frozenset({QI_LEAD})),
     "network:admin_home": Route(frozenset({ADMINISTRATOR})),

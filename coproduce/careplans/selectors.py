@@ -9,7 +9,6 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import connections
 from django.db.models import Case, IntegerField, Max, Q, TextField, Value, When
 from django.db.models.functions import Cast
 
@@ -89,8 +88,9 @@ def as_point(row: tuple[dt.datetime | str, float]) -> SeriesValue:
 
 
 def utc_text(at: dt.datetime) -> str:
-    """A time as SQLite stores it (UTC, 'YYYY-MM-DD HH:MM:SS[.ffffff]'); such texts sort in
-    time order, and a shorter text sorts before any longer one with the same start."""
+    """A time as UTC ISO text ('YYYY-MM-DD HH:MM:SS[.ffffff]'), to compare with the texts
+    `series_all` reads: they sort in time order, and this shorter text sorts before a
+    longer one with the same start (PostgreSQL's '+00', SQLite's fractions)."""
     return at.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
 
 
@@ -126,27 +126,28 @@ def series_all(access: PatientAccess) -> tuple[Series, ...]:
     """Every numeric series of the patient, by code and stream, in one query. Not audited by
     itself: callers record the read.
 
-    Ten years of weekly reports are several thousand rows, and on SQLite the driver's
-    per-value datetime converter costs more than the query itself; so there the time is
-    read as the stored UTC text and parsed with `datetime.fromisoformat` (C code).
-    PostgreSQL's driver returns aware datetimes at C speed already.
+    Ten years of weekly reports are several thousand rows, and both drivers convert times
+    slowly (SQLite's per-value converter, Django's regex loader for psycopg). So the time is
+    read as text (SQLite: its stored UTC text; PostgreSQL: ISO text in the connection's UTC
+    zone) and kept as text until a page converts the few rows it shows (`aware_utc`, which
+    uses `datetime.fromisoformat`, C code). ISO texts of one zone sort in time order.
     """
-    rows = visible_values(access).order_by("code", "effective_at", "pk")
-    if connections[rows.db].vendor == "sqlite":
-        rows = rows.annotate(at_text=Cast("effective_at", TextField()))
-        tuples = rows.values_list("code", "source", "at_text", "value_quantity")
-    else:
-        tuples = rows.values_list("code", "source", "effective_at", "value_quantity")
+    rows = (
+        visible_values(access)
+        .order_by("code", "effective_at", "pk")
+        .annotate(at_text=Cast("effective_at", TextField()))
+        .values_list("code", "source", "at_text", "value_quantity")
+    )
     grouped: dict[tuple[str, str], list[tuple]] = defaultdict(list)
     carer = ObservationSource.CARER.value
-    for code, source, at, value in tuples:
+    for code, source, at, value in rows:
         stream = CARER_STREAM if source == carer else OWN_STREAM
         grouped[(code, stream)].append((at, value))
     # Within a code, the own stream's sources arrive interleaved by time already (ordered
     # by effective_at), so each list is oldest first.
     return tuple(
-        Series(code=code, stream=stream, rows=tuple(rows))
-        for (code, stream), rows in sorted(grouped.items())
+        Series(code=code, stream=stream, rows=tuple(group))
+        for (code, stream), group in sorted(grouped.items())
     )
 
 
@@ -154,8 +155,10 @@ def aware_utc(value: dt.datetime | str) -> dt.datetime:
     """An aware datetime from the driver's value: a datetime, or SQLite's UTC text."""
     if isinstance(value, dt.datetime):
         return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
-    # Appending the offset is several times faster than .replace(tzinfo=…) afterwards.
-    return dt.datetime.fromisoformat(value if "+" in value[10:] else value + "+00:00")
+    if value[-3] in "+-" or value[-6] in "+-":  # PostgreSQL: '…10:00:00+00'
+        return dt.datetime.fromisoformat(value)
+    # SQLite's UTC text has no offset; appending one is faster than .replace(tzinfo=…).
+    return dt.datetime.fromisoformat(value + "+00:00")
 
 
 def measure_targets(access: PatientAccess) -> dict[str, MeasureTarget]:

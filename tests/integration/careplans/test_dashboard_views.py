@@ -245,3 +245,30 @@ def test_ten_years_of_weekly_reports_render_in_at_most_ten_queries(
         assert client.get(url(cast.patient)).status_code == 200
     assert "The line shows the shape of" in html  # long series are thinned for drawing
     assert "The table shows the newest 10 of" in html
+
+
+def test_series_times_read_as_text_are_the_stored_times(cast):
+    """The dashboard reads times as text for speed; they must be the very instants stored,
+    on SQLite and on PostgreSQL (also with fractions of a second)."""
+    from coproduce.careplans.selectors import series_all
+    from coproduce.observations.models import Observation
+
+    at = now().replace(microsecond=250000) - dt.timedelta(days=3)
+    for offset, value in ((0, 9), (1, 7)):
+        observation_record(
+            actor=None,
+            patient=cast.patient,
+            code=PHQ9_TOTAL,
+            effective_at=at + dt.timedelta(days=offset),
+            source="patient",
+            quantity=value,
+        )
+    access = patient_for_user(cast.patient.user, cast.patient.pk)
+
+    (series,) = series_all(access)
+
+    stored = list(
+        Observation.objects.order_by("effective_at").values_list("effective_at", flat=True)
+    )
+    assert [p.at for p in series.values] == stored
+    assert [p.value for p in series.since(at + dt.timedelta(hours=12))] == [7]

@@ -122,18 +122,18 @@ def trend_words(
 
     `own_view` is the patient reading their own record ("your"); others read "the latest".
     """
-    name = in_sentence(name)
     value = quantity.value(latest[1])
     band_text = f" ({band})" if band else ""
     if own_view:
         parts = [
             _("Your %(name)s is %(value)s%(band)s.")
-            % {"name": name, "value": value, "band": band_text}
+            % {"name": in_sentence(name), "value": value, "band": band_text}
         ]
     else:
+        # "Latest …: value" reads right for every name ("days of antibiotics" is plural).
         parts = [
-            _("The latest %(name)s is %(value)s%(band)s.")
-            % {"name": name, "value": value, "band": band_text}
+            _("Latest %(name)s: %(value)s%(band)s.")
+            % {"name": in_sentence(name), "value": value, "band": band_text}
         ]
     change = ""
     if previous is not None:

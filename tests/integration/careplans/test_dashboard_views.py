@@ -124,17 +124,17 @@ def test_carer_reports_are_a_separate_labelled_chart(client, cast, phq9_patient)
     assert "What a carer reported" in html
     own, carer = html.split("What a carer reported", 1)
     # The patient's own chart still ends at 8; the carer's 14 is only on the carer's chart.
-    assert "The latest PHQ-9 total score is 8 (mild)." in own
+    assert "Latest PHQ-9 total score: 8 (mild)." in own
     assert "14" not in re.sub(r"<svg.*?</svg>", "", own.split('id="own-heading"')[1], flags=re.S)
     assert "reported by a carer" in carer
-    assert "The latest PHQ-9 total score is 14 (moderate)." in carer
+    assert "Latest PHQ-9 total score: 14 (moderate)." in carer
 
 
 def test_a_clinician_of_the_patient_sees_the_dashboard(verified_client, cast, phq9_patient):
     response = verified_client(cast.clinician).get(url(phq9_patient))
 
     assert response.status_code == 200
-    assert "The latest PHQ-9 total score is 8 (mild)." in response.content.decode()
+    assert "Latest PHQ-9 total score: 8 (mild)." in response.content.decode()
 
 
 @pytest.mark.parametrize("who", ["other_clinician", "other_patient_user", "qi_lead"])

@@ -115,7 +115,7 @@ def test_a_single_value_has_no_change_sentence():
 def test_others_read_it_in_the_third_person():
     result = words(8, 11, 17, own_view=False)
 
-    assert result.text.startswith("The latest PHQ-9 score is 8.")
+    assert result.text.startswith("Latest PHQ-9 score: 8.")
     assert "since the report before, on 2 March" in result.text
     assert "since the first report in 2024" in result.text
 

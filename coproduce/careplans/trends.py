@@ -60,7 +60,7 @@ PERIOD_VALUES = {
 DEFAULT_PERIOD = "1y"
 # The table under each chart lists the newest values of the period; the full table for one
 # measure is on its own page, paginated.
-TABLE_ROWS = 10
+TABLE_ROWS = 6
 MAX_DRAWN = charts.trend.MAX_DRAWN_POINTS
 # A score's whole range is the value scale only when the series uses a fair part of it;
 # otherwise (HBI: 0-118, values 0-10) the scale follows the values.

@@ -244,7 +244,7 @@ def test_ten_years_of_weekly_reports_render_in_at_most_ten_queries(
     with django_assert_max_num_queries(10):
         assert client.get(url(cast.patient)).status_code == 200
     assert "The line shows the shape of" in html  # long series are thinned for drawing
-    assert "The table shows the newest 10 of" in html
+    assert "The table shows the newest 6 of" in html
 
 
 def test_series_times_read_as_text_are_the_stored_times(cast):

@@ -18,10 +18,12 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from coproduce.access.models import CarerGrant
+from coproduce.careplans import services as goal_services
 from coproduce.core.clock import now, today
 from coproduce.observations import services as observation_services
 from coproduce.patients import services as patient_services
 from coproduce.patients.models import CareTeamMember
+from coproduce.patients.selectors import patient_for_user
 from coproduce.programmes.definition import built_in_programme_paths, parse_programme
 from coproduce.programmes.services import programme_load
 from tests import factories
@@ -56,6 +58,8 @@ class World:
     stranger_grant: CarerGrant
     observation: object
     other_observation: object
+    goal: object = None
+    other_goal: object = None
     secrets: list[str] = field(default_factory=list)
 
 
@@ -204,6 +208,42 @@ MATRIX: dict[str, Route] = {
         ),
     ),
     "observations:code_help": Route(frozenset({CLINICIAN})),
+    # --- dashboard and goals (patient, carer who may see reports, clinician) ---------------
+    "careplans:my_dashboard": Route(frozenset({PATIENT})),
+    "careplans:dashboard": Route(
+        frozenset({PATIENT, CARER, CLINICIAN}), kwargs=own, swaps=(other,)
+    ),
+    "careplans:series_table": Route(
+        frozenset({PATIENT, CARER, CLINICIAN}), kwargs=own, swaps=(other,)
+    ),
+    # The cast's carer may see the patient's reports but not work on the care plan.
+    "careplans:goal_create": Route(frozenset({PATIENT, CLINICIAN}), kwargs=own, swaps=(other,)),
+    "careplans:goal_history": Route(
+        frozenset({PATIENT, CLINICIAN}),
+        kwargs=lambda w: {**own(w), "goal_id": w.goal.pk},
+        swaps=(
+            lambda w: {**other(w), "goal_id": w.other_goal.pk},
+            lambda w: {**own(w), "goal_id": w.other_goal.pk},
+        ),
+    ),
+    # The patient set the goal; only they (or whoever proposed a goal) may change it.
+    "careplans:goal_edit": Route(
+        frozenset({PATIENT}),
+        kwargs=lambda w: {**own(w), "goal_id": w.goal.pk},
+        swaps=(
+            lambda w: {**other(w), "goal_id": w.other_goal.pk},
+            lambda w: {**own(w), "goal_id": w.other_goal.pk},
+        ),
+    ),
+    "careplans:goal_stop": Route(
+        frozenset({PATIENT}),
+        method="post",
+        kwargs=lambda w: {**own(w), "goal_id": w.goal.pk},
+        swaps=(
+            lambda w: {**other(w), "goal_id": w.other_goal.pk},
+            lambda w: {**own(w), "goal_id": w.other_goal.pk},
+        ),
+    ),
     "observations:measurement_list": Route(
         frozenset({PATIENT, CARER, CLINICIAN}), kwargs=own, swaps=(other,)
     ),
@@ -395,6 +435,14 @@ def world(cast) -> World:
         stranger_grant=stranger_grant,
         observation=record(cast.patient),
         other_observation=record(cast.other_patient),
+    )
+    world.goal = goal_services.goal_create(
+        access=patient_for_user(cast.patient.user, cast.patient.pk),
+        goal_input=goal_services.GoalInput(description="Walk to the shops"),
+    )
+    world.other_goal = goal_services.goal_create(
+        access=patient_for_user(cast.other_clinician, cast.other_patient.pk),
+        goal_input=goal_services.GoalInput(description="Sleep better"),
     )
     for patient in (cast.patient, cast.child, cast.other_patient, stranger_child):
         world.secrets += [patient.family_name, patient.local_id]

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from coproduce.accounts.decorators import role_required
 from coproduce.accounts.models import Role
-from coproduce.careplans.selectors import goals_for
+from coproduce.careplans.trends import home_goal_views
 from coproduce.core.models import AuditAction, AuditEvent, AuditOutcome
 from coproduce.observations.selectors import latest_per_code
 from coproduce.observations.views.display import result_rows
@@ -48,7 +48,7 @@ def my_home(request: HttpRequest) -> HttpResponse:
         {
             "patient": access.patient,
             "reports_summary": reports_summary(access),
-            "goals": goals_for(access),
+            "goals": home_goal_views(access),
             "on_dialysis": any(
                 e.programme.code == DIALYSIS_PROGRAMME and e.status != "ended" for e in enrolments
             ),

@@ -103,6 +103,61 @@ def observation_record(
     return observation
 
 
+def observations_record_derived(
+    *,
+    actor: User | None,
+    patient: Patient,
+    values: list[tuple[str, float]],
+    effective_at: dt.datetime,
+    source: str,
+    derived_from: str,
+    instrument_version: str,
+) -> list[Observation]:
+    """Store values computed from one thing (the scores of a questionnaire response): all
+    checked first, then written in one statement with one audit event listing the codes.
+
+    Call inside the transaction that stores what they are derived from. Raises
+    ValidationError on `value` (naming the code) when a value is implausible; nothing is
+    written then.
+    """
+    if source not in ObservationSource.values:
+        raise ValidationError({"source": _("Unknown source %(source)s.") % {"source": source}})
+    recorded_at = now()
+    rows = []
+    for code, quantity in values:
+        try:
+            info = code_info(code)
+        except ImplausibleValue as error:
+            raise ValidationError({"code": str(error)}) from None
+        checked = checked_value(info, quantity=quantity, unit="", coded="", text="")
+        rows.append(
+            Observation(
+                patient=patient,
+                unit_id=patient.home_unit_id,
+                code=code,
+                effective_at=effective_at,
+                recorded_at=recorded_at,
+                source=source,
+                reporter=actor,
+                derived_from=derived_from,
+                instrument_version=instrument_version,
+                is_confidential=info.confidential,
+                **checked,
+            )
+        )
+    with transaction.atomic():
+        created = Observation.objects.bulk_create(rows)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            entity_type="Observation",
+            entity_id=derived_from,
+            patient_id=patient.pk,
+            detail={"codes": [code for code, _value in values], "derived_from": derived_from},
+        )
+    return created
+
+
 def observation_correct(
     *,
     actor: User,

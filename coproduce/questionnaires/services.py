@@ -23,10 +23,11 @@ from coproduce.access.policy import PatientAccess
 from coproduce.accounts.models import Role, User
 from coproduce.core.audit import AuditAction, audit_record
 from coproduce.core.clock import now
-from coproduce.observations.services import observation_record
+from coproduce.observations.services import observations_record_derived
 from coproduce.questionnaires.answers import CheckedAnswers, check_answers, scorer_inputs
 from coproduce.questionnaires.binding import BindingError, bind
 from coproduce.questionnaires.form import Provenance, QuestionnaireForm
+from coproduce.questionnaires.form_cache import form_of
 from coproduce.questionnaires.models import (
     DefinitionOrigin,
     QuestionnaireDefinition,
@@ -236,7 +237,7 @@ def response_save_answers(
     person's form.
     """
     check_author(access, response)
-    form = QuestionnaireForm.from_json(response.definition.form)
+    form = form_of(response.definition)
     with transaction.atomic():
         locked = QuestionnaireResponse.objects.select_for_update().get(pk=response.pk)
         if locked.status != ResponseStatus.IN_PROGRESS:
@@ -312,7 +313,7 @@ def response_submit(
         return same_submission(earlier, access)
     if earlier is not None:
         check_open_form(earlier, access, definition, reporter)
-    form = QuestionnaireForm.from_json(definition.form)
+    form = form_of(definition)
     checked = check_answers(form, answers)
     if not checked.is_valid:
         raise ResponseInvalid(checked.errors)
@@ -402,17 +403,20 @@ def record_scores(
     spec: InstrumentSpec,
     scores: Mapping[str, float | None],
 ) -> None:
-    """One observation per score that has a value, dated when the answers were given."""
-    for name, value in scores.items():
-        if value is None:
-            continue
-        observation_record(
+    """One observation per score that has a value, dated when the answers were given,
+    written together with one audit event. A score the observation store finds
+    implausible (e.g. FEV1 % predicted from a mistyped volume) is refused as a whole."""
+    values = [(spec.score_code(name), value) for name, value in scores.items() if value is not None]
+    try:
+        observations_record_derived(
             actor=access.user,
             patient=access.patient,
-            code=spec.score_code(name),
+            values=values,
             effective_at=response.authored_at,
             source=response.reporter,
-            quantity=value,
             derived_from=f"QuestionnaireResponse/{response.pk}",
             instrument_version=f"{spec.code}|{spec.version}",
         )
+    except ValidationError as error:
+        messages = "; ".join(error.messages)
+        raise ResponseInvalid({"__all__": messages}) from None

@@ -72,7 +72,7 @@ VISIT_DONE_LOOKBACK = dt.timedelta(days=14)
 # "Remind me later": hours a patient may choose.
 SNOOZE_HOURS = (1, 3, 24)
 SITE_URL_SETTING = "COPRODUCE_SITE_URL"
-DEFAULT_SITE_URL = "http://localhost:8000"
+DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 
 
 # --- Schedules ----------------------------------------------------------------------------
@@ -246,7 +246,8 @@ def reports_completion_match(
     reports: list[DueReport],
 ) -> dict[int, QuestionnaireResponse]:
     """For each pending report, the patient's completed response to its instrument
-    submitted inside its window (each response completes one report at most)."""
+    answered inside its window (its authored time: a back-dated paper form counts for its
+    own window) (each response completes one report at most)."""
     if not reports:
         return {}
     responses = (
@@ -255,10 +256,10 @@ def reports_completion_match(
             definition__instrument_code__in={r.instrument_code for r in reports},
             status=ResponseStatus.COMPLETED,
             reporter=ReporterKind.PATIENT,
-            submitted_at__gte=min(r.opens_at for r in reports),
+            authored_at__gte=min(r.opens_at for r in reports),
         )
-        .order_by("submitted_at", "pk")
-        .only("pk", "patient_id", "submitted_at", "definition__instrument_code")
+        .order_by("authored_at", "pk")
+        .only("pk", "patient_id", "authored_at", "submitted_at", "definition__instrument_code")
         .select_related("definition")
     )
     by_key = defaultdict(list)
@@ -270,7 +271,7 @@ def reports_completion_match(
         for response in by_key[(report.patient_id, report.instrument_code)]:
             if response.pk in used:
                 continue
-            if report.opens_at <= response.submitted_at < report.closes_at:
+            if report.opens_at <= response.authored_at < report.closes_at:
                 matched[report.pk] = response
                 used.add(response.pk)
                 break

@@ -72,7 +72,7 @@ def test_reminder_text_is_plain_and_has_no_clinical_details(cast, monkeypatch):
     message = mail.outbox[0]
     assert message.to == [cast.patient.user.email]
     assert "You have a questionnaire to fill in for Depression and anxiety." in message.body
-    assert "http://localhost:8000/me/reports/" in message.body
+    assert "http://127.0.0.1:8000/me/reports/" in message.body
     for clinical in ("PHQ", "phq", "score", "mood"):
         assert clinical not in message.body
         assert clinical not in message.subject
@@ -169,7 +169,7 @@ def test_sms_goes_through_the_configured_backend(cast, monkeypatch, sms_outbox):
         (
             "+447700900123",
             "You have a questionnaire to fill in for Depression and anxiety. "
-            "http://localhost:8000/me/reports/",
+            "http://127.0.0.1:8000/me/reports/",
         )
     ]
 

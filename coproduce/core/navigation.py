@@ -22,9 +22,8 @@ LINKS = {
     Role.PATIENT: [
         NavLink("patients:my_home", _("My health")),
         NavLink("reporting:mine", _("My reports")),
-        NavLink("questionnaires:mine", _("Questionnaires")),
-        NavLink("observations:my_measurements", _("My measurements")),
-        NavLink("careplans:my_dashboard", _("My results and goals")),
+        NavLink("observations:my_measurements", _("My readings")),
+        NavLink("careplans:my_dashboard", _("Charts and goals")),
         NavLink("reporting:notifications", _("Messages")),
         NavLink("access:my_carers", _("My carers")),
         NavLink("access:my_consents", _("My choices")),

@@ -70,12 +70,14 @@ def carer_grants_in_force(carer: User) -> QuerySet[CarerGrant]:
     return grants.filter(adolescent_consent_q(network, day), patient__network=network)
 
 
-def staff_unit_ids(user: User) -> list[int]:
+def staff_unit_ids(user: User) -> QuerySet[UnitMembership]:
+    """The ids of the units `user` works in today, as a subquery (no query of its own, so
+    every clinician page saves one)."""
     day = today()
-    return list(
+    return (
         UnitMembership.objects.filter(user=user, started_on__lte=day)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
-        .values_list("unit_id", flat=True)
+        .values("unit_id")
     )
 
 

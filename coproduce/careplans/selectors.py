@@ -76,7 +76,7 @@ class Series:
         """The rows from `start` on, unconverted (found by bisection)."""
         if start is None or not self.rows:
             return self.rows
-        key = start if isinstance(self.rows[0][0], dt.datetime) else utc_text(start)
+        key = start if isinstance(self.rows[0][0], dt.datetime) else utc_second_text(start)
         return self.rows[bisect.bisect_left(self.rows, key, key=lambda row: row[0]) :]
 
     def since(self, start: dt.datetime | None) -> tuple[SeriesValue, ...]:
@@ -92,6 +92,14 @@ def utc_text(at: dt.datetime) -> str:
     `series_all` reads: they sort in time order, and this shorter text sorts before a
     longer one with the same start (PostgreSQL's '+00', SQLite's fractions)."""
     return at.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
+
+
+def utc_second_text(at: dt.datetime) -> str:
+    """The bisection key for a period's start: UTC text cut to the whole second, which sorts
+    before every text of that second however a database writes the fraction (PostgreSQL
+    trims trailing zeros: '…:11.1234+00'; Python writes '…:11.123400', which would sort
+    after it and drop the first value)."""
+    return utc_text(at.replace(microsecond=0))
 
 
 @dataclass(frozen=True)

@@ -68,3 +68,14 @@ def test_one_value_has_no_previous():
 
     assert series.previous is None
     assert series.first == series.latest
+
+
+def test_a_start_with_a_fraction_keeps_the_value_postgresql_wrote_with_trimmed_zeros():
+    # PostgreSQL writes 09:00:11.1234 as '…09:00:11.1234+00'; the period that starts at
+    # that very value must include it.
+    rows = (("2025-06-01 09:00:11.1234+00", 1.0), ("2025-06-02 09:00:00+00", 2.0))
+    series = Series("loinc:44261-6", "own", rows)
+
+    start = dt.datetime(2025, 6, 1, 9, 0, 11, 123400, tzinfo=UTC)
+
+    assert [p.value for p in series.since(start)] == [1.0, 2.0]

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "coproduce.reporting",
     "coproduce.careplans",
     "coproduce.visits",
+    "coproduce.alerts",
     "coproduce.seed",
     "coproduce.interop.fhir",
 ]
@@ -111,6 +112,14 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Statements run five times on a connection are prepared once (server-side plans; ADR
+    # 0013). Set COPRODUCE_DB_PREPARE_THRESHOLD=off behind a pooler that cannot keep
+    # prepared statements (PgBouncer in transaction mode before 1.21).
+    PREPARE_THRESHOLD = os.environ.get("COPRODUCE_DB_PREPARE_THRESHOLD", "5")
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        None if PREPARE_THRESHOLD.lower() in ("off", "none", "") else int(PREPARE_THRESHOLD)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts, passwords, MFA, lockout ------------------------------------------------------

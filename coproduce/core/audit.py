@@ -6,9 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 from coproduce.core.clock import now
 from coproduce.core.models import AuditAction, AuditEvent, AuditOutcome
+from coproduce.core.prepared import PreparedInsert
 
 if TYPE_CHECKING:
     from coproduce.accounts.models import User
+
+
+AUDIT_INSERT = PreparedInsert(AuditEvent)
 
 
 def audit_record(
@@ -24,7 +28,7 @@ def audit_record(
 ) -> AuditEvent:
     """Record one audit event. `detail` must hold ids and codes only."""
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         occurred_at=now(),
         actor=actor if is_user else None,
         actor_role=getattr(actor, "role", "") if is_user else "anonymous",
@@ -36,6 +40,9 @@ def audit_record(
         purpose=purpose,
         detail=detail or {},
     )
+    # Every read and write records one, so its SQL is built once (ADR 0013).
+    AUDIT_INSERT.insert([event])
+    return event
 
 
 __all__ = ["AuditAction", "AuditOutcome", "audit_record"]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from coproduce.accounts.models import User
 from coproduce.core.audit import AuditAction, audit_record
 from coproduce.core.clock import now
+from coproduce.core.prepared import PreparedInsert
 from coproduce.observations.catalogue import (
     CodeInfo,
     ImplausibleValue,
@@ -24,6 +25,8 @@ from coproduce.patients.models import Patient
 
 # A value may be dated a little in the future (clock skew between a phone and the server).
 FUTURE_TOLERANCE = dt.timedelta(minutes=10)
+# Every questionnaire submission stores its scores through this (ADR 0013).
+OBSERVATION_INSERT = PreparedInsert(Observation)
 
 
 def checked_value(
@@ -145,8 +148,9 @@ def observations_record_derived(
                 **checked,
             )
         )
-    with transaction.atomic():
-        created = Observation.objects.bulk_create(rows)
+    # No savepoint: nothing here is retried, and a failure fails the caller's transaction.
+    with transaction.atomic(savepoint=False):
+        created = OBSERVATION_INSERT.insert(rows)
         audit_record(
             actor=actor,
             action=AuditAction.CREATE,
@@ -155,7 +159,7 @@ def observations_record_derived(
             patient_id=patient.pk,
             detail={"codes": [code for code, _value in values], "derived_from": derived_from},
         )
-    return created
+    return list(created)
 
 
 def observation_correct(

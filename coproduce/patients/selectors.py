@@ -12,6 +12,7 @@ from coproduce.core.audit import AuditAction, AuditOutcome, audit_record
 from coproduce.core.clock import today
 from coproduce.core.ids import as_pk
 from coproduce.core.models import AuditEvent
+from coproduce.core.prepared import PreparedGet
 from coproduce.patients.models import CareTeamMember, Enrolment, EnrolmentStatus, Patient
 from coproduce.programmes.models import ClinicalMeasure
 
@@ -25,17 +26,17 @@ def patients_visible_to(user: User) -> QuerySet[Patient]:
     return Patient.objects.filter(q)
 
 
+# Every patient page starts here, so its SQL is built once (ADR 0013).
+PATIENT_WITH_HOME = PreparedGet(Patient, related=("network", "home_unit"))
+
+
 def patient_for_user(user: User, patient_id: object, *, purpose: str = "view") -> PatientAccess:
     """The patient with `patient_id` if `user` may see it; raises PermissionDenied otherwise.
 
     A missing patient and a forbidden patient give the same denial, so ids cannot be probed.
     """
     pk = as_pk(patient_id)
-    patient = (
-        Patient.objects.select_related("network", "home_unit").filter(pk=pk).first()
-        if pk is not None
-        else None
-    )
+    patient = PATIENT_WITH_HOME.get(pk) if pk is not None else None
     access = access_for(user, patient) if patient is not None else None
     if access is None:
         audit_record(

@@ -1,0 +1,164 @@
+"""Inserts and single-row reads whose SQL is built once, for the few paths run on every request.
+
+Django's ORM compiles the SQL of every query afresh. For a one-row read or insert that costs
+0.5 to 2 ms of CPU, several times what the database spends on it; on the submission path
+(an access check, a key lookup, a response, its observations, three audit events) it was
+most of the time (ADR 0013). These classes build the SQL of one model's insert or one-row
+read once per database, then only bind values. Values pass through the same field methods
+the ORM uses (`pre_save`, `get_db_prep_save`, the backend's and the field's converters), so
+rows read and written here are exactly what the ORM would read and write, on SQLite and on
+PostgreSQL. They are for fixed shapes on hot paths only; everything else uses the ORM.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+import psycopg
+from django.db import connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+M = TypeVar("M", bound=models.Model)
+
+Converter = tuple[list[Callable[..., Any]], Any]
+
+
+def rows_of(connection: BaseDatabaseWrapper, sql: str, params: Sequence[Any]) -> list[tuple]:
+    """Run one statement through Django's cursor wrapper (so execute wrappers and error
+    translation apply) and return its rows.
+
+    On PostgreSQL the values are bound by the server rather than spliced into the text by
+    psycopg, so the text is the same on every call: that saves quoting each value, and lets
+    psycopg prepare the statement once per connection when `prepare_threshold` is set in
+    the database OPTIONS (config/settings.py sets it unless a pooler forbids it).
+    """
+    if connection.vendor != "postgresql" or connection.queries_logged:
+        # Query logging (DEBUG, tests counting queries) wants the SQL with its values.
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        raw = psycopg.Cursor(connection.connection)
+    with connection.make_cursor(raw) as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+class PreparedInsert(Generic[M]):
+    """`INSERT ... RETURNING id` for unsaved instances of one model, several rows in one
+    statement; sets each instance's primary key as `bulk_create` does (also on SQLite).
+
+    Like `bulk_create`, it calls no `save()` and sends no signals (the project has none).
+    """
+
+    def __init__(self, model: type[M]):
+        self.model = model
+        self.fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        self._sql: dict[tuple[str, int], str] = {}
+
+    def sql(self, connection: BaseDatabaseWrapper, rows: int) -> str:
+        key = (connection.alias, rows)
+        if key not in self._sql:
+            quote = connection.ops.quote_name
+            columns = ", ".join(quote(f.column) for f in self.fields)
+            row = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
+            table = quote(self.model._meta.db_table)
+            values = ", ".join([row] * rows)
+            pk = quote(self.model._meta.pk.column)
+            # Names come from the model's _meta, quoted; values are always bound.
+            self._sql[key] = f"INSERT INTO {table} ({columns}) VALUES {values} RETURNING {pk}"  # noqa: S608
+        return self._sql[key]
+
+    def insert(self, objs: Sequence[M], using: str = "default") -> Sequence[M]:
+        if not objs:
+            return objs
+        connection = connections[using]
+        params: list[Any] = []
+        for obj in objs:
+            params.extend(
+                f.get_db_prep_save(f.pre_save(obj, True), connection) for f in self.fields
+            )
+        ids = [row[0] for row in rows_of(connection, self.sql(connection, len(objs)), params)]
+        for obj, pk in zip(objs, ids, strict=True):
+            obj.pk = pk
+            obj._state.adding = False
+            obj._state.db = using
+        return objs
+
+
+class PreparedGet(Generic[M]):
+    """The one row of a model with `field` equal to a value (a primary key or another unique
+    column), with the forward foreign keys named in `related` loaded in the same query, as
+    `select_related(*related).filter(field=value).first()` would return; None if absent."""
+
+    def __init__(self, model: type[M], *, field: str = "pk", related: Sequence[str] = ()):
+        self.model = model
+        meta = model._meta
+        self.key = meta.pk if field == "pk" else meta.get_field(field)
+        if not (self.key.primary_key or self.key.unique):
+            raise ValueError(f"{model.__name__}.{field} is not unique")
+        self.related = [meta.get_field(name) for name in related]
+        for fk in self.related:
+            if not fk.many_to_one and not fk.one_to_one:
+                raise ValueError(f"{model.__name__}.{fk.name} is not a forward foreign key")
+        self._prepared: dict[str, tuple[str, list[Converter | None]]] = {}
+
+    def _tables(self) -> list[tuple[type[models.Model], str]]:
+        return [(self.model, "t0")] + [
+            (fk.related_model, f"t{i}") for i, fk in enumerate(self.related, start=1)
+        ]
+
+    def _prepare(self, connection: BaseDatabaseWrapper) -> tuple[str, list[Converter | None]]:
+        quote = connection.ops.quote_name
+        columns, converters = [], []
+        for model, alias in self._tables():
+            for field in model._meta.concrete_fields:
+                columns.append(f"{alias}.{quote(field.column)}")
+                col = field.get_col(alias)
+                found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+                converters.append((found, col) if found else None)
+        joins = []
+        for i, fk in enumerate(self.related, start=1):
+            kind = "LEFT OUTER JOIN" if fk.null else "INNER JOIN"
+            table = quote(fk.related_model._meta.db_table)
+            target = quote(fk.target_field.column)
+            joins.append(f"{kind} {table} t{i} ON t{i}.{target} = t0.{quote(fk.column)}")
+        table = quote(self.model._meta.db_table)
+        where = f"t0.{quote(self.key.column)} = %s"
+        # Names come from the model's _meta, quoted; the value is bound.
+        sql = f"SELECT {', '.join(columns)} FROM {table} t0 {' '.join(joins)} WHERE {where}"  # noqa: S608
+        return sql, converters
+
+    def get(self, value: Any, using: str = "default") -> M | None:
+        connection = connections[using]
+        if using not in self._prepared:
+            self._prepared[using] = self._prepare(connection)
+        sql, converters = self._prepared[using]
+        rows = rows_of(connection, sql, [self.key.get_db_prep_value(value, connection)])
+        if not rows:
+            return None
+        values = list(rows[0])
+        for i, found in enumerate(converters):
+            if found is not None:
+                functions, col = found
+                for convert in functions:
+                    values[i] = convert(values[i], col, connection)
+        start = 0
+        instances = []
+        for model, _alias in self._tables():
+            width = len(model._meta.concrete_fields)
+            chunk = values[start : start + width]
+            start += width
+            pk_index = model._meta.concrete_fields.index(model._meta.pk)
+            if model is not self.model and chunk[pk_index] is None:  # no row on the outer join
+                instances.append(None)
+                continue
+            attnames = [f.attname for f in model._meta.concrete_fields]
+            instances.append(model.from_db(using, attnames, chunk))
+        obj = instances[0]
+        for fk, related in zip(self.related, instances[1:], strict=True):
+            fk.set_cached_value(obj, related)
+        return obj

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coproduce.access.policy import PatientAccess
+from coproduce.alerts.services import alerts_for_observations
 from coproduce.core.audit import AuditAction, audit_record
 from coproduce.core.clock import now
 from coproduce.observations.catalogue import code_info
@@ -28,7 +29,7 @@ from coproduce.observations.measurements import (
     source_for,
     units_remember,
 )
-from coproduce.observations.models import DialysisSession, Observation
+from coproduce.observations.models import DialysisSession, Observation, ObservationSource
 from coproduce.observations.services import FUTURE_TOLERANCE, observation_record
 
 WEIGHT_BEFORE = "coproduce:dialysis-weight-before"
@@ -235,6 +236,8 @@ def dialysis_session_record(
                 submission_key=submission_key,
             )
             rows = store_values(access, session, entry, values)
+            if source == ObservationSource.PATIENT:
+                alerts_for_observations(patient=access.patient, observations=rows)
             audit_record(
                 actor=access.user,
                 action=AuditAction.CREATE,

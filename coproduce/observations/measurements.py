@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from coproduce.access.models import CarerScope
 from coproduce.access.policy import PatientAccess
 from coproduce.accounts.models import Role, User
+from coproduce.alerts.services import alerts_for_observations
 from coproduce.core.audit import AuditAction, audit_record
 from coproduce.core.clock import now
 from coproduce.observations import units
@@ -442,6 +443,8 @@ def measurement_record(
             )
             for name, value in stored.items()
         ]
+        if source == ObservationSource.PATIENT:  # the patient's own stream raises alerts
+            alerts_for_observations(patient=access.patient, observations=rows)
         units_remember(
             user=user,
             chosen={

@@ -8,6 +8,8 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from coproduce.alerts.advice import advice_keys
+from coproduce.alerts.rules import AlertRule, parse_alert_rules
 from coproduce.core.datafiles import DataFileError, DataFileProblem, LineFinder, read_toml
 from coproduce.observations.catalogue import catalogue
 from coproduce.scoring import catalogue as scoring_catalogue
@@ -26,6 +28,7 @@ TOP_LEVEL_KEYS = {
     "measure",
     "instrument",
     "schedule",
+    "alert_rule",
 }
 REQUIRED_KEYS = (
     "code",
@@ -114,6 +117,7 @@ class ProgrammeDefinition:
     path: str
     sha256: str
     schedules: tuple[ScheduleDefinition, ...] = ()
+    alert_rules: tuple[AlertRule, ...] = ()
 
     def as_json(self) -> dict:
         data = asdict(self)
@@ -121,6 +125,7 @@ class ProgrammeDefinition:
         data["measures"] = [asdict(m) for m in self.measures]
         data["instruments"] = [asdict(i) for i in self.instruments]
         data["schedules"] = [asdict(s) for s in self.schedules]
+        data["alert_rules"] = [asdict(r) for r in self.alert_rules]
         return data
 
 
@@ -229,6 +234,23 @@ def parse_schedules(
     return tuple(schedules)
 
 
+def watch_problem(instruments: tuple[ProgrammeInstrument, ...], kind: str, name: str) -> str | None:
+    """Why an alert rule's score, item or code does not exist (None when it does)."""
+    if kind == "code":
+        info = catalogue().get(name)
+        if info is None:
+            return "not in the observation catalogue"
+        return None if info.kind == "quantity" else "not a numeric code"
+    instrument_code, _, part = name.partition("/")
+    if instrument_code not in {i.code for i in instruments}:
+        return f"{instrument_code!r} is not in this programme's [[instrument]] list"
+    spec = {s.code: s for s in scoring_catalogue()}[instrument_code]
+    names = [s.name for s in spec.scores] if kind == "score" else [i.id for i in spec.items]
+    if part not in names:
+        return f"{instrument_code} has no {kind} {part!r} (it has {', '.join(names)})"
+    return None
+
+
 def parse_programme(path: Path) -> ProgrammeDefinition:
     """Validate one programme file. Raises DataFileError listing every problem with its
     file and line."""
@@ -323,6 +345,18 @@ def parse_programme(path: Path) -> ProgrammeDefinition:
         )
     instruments = parse_instruments(data.get("instrument", []), lines, problem)
     schedules = parse_schedules(data.get("schedule", []), instruments, lines, problem)
+    alert_rules, rule_problems = parse_alert_rules(
+        data.get("alert_rule", []),
+        known_watches=lambda kind, name: watch_problem(instruments, kind, name),
+        known_instruments={i.code for i in instruments},
+        known_advice=advice_keys(),
+    )
+    raw_rules = data.get("alert_rule", [])
+    for found in rule_problems:
+        raw = raw_rules[found.index] if found.index < len(raw_rules) else {}
+        rule_id = raw.get("id") if isinstance(raw, dict) else None
+        name = f"alert_rule {rule_id or found.index + 1}"
+        problem(lines.key(found.key, "alert_rule", found.index), f"{name}: {found.message}")
     if problems:
         raise DataFileError(problems)
     return ProgrammeDefinition(
@@ -340,6 +374,7 @@ def parse_programme(path: Path) -> ProgrammeDefinition:
         path=str(path),
         sha256=hashlib.sha256(text.encode()).hexdigest(),
         schedules=schedules,
+        alert_rules=alert_rules,
     )
 
 

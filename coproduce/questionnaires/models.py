@@ -93,6 +93,9 @@ class QuestionnaireResponse(models.Model):
     idempotency_key = models.CharField(
         max_length=64, unique=True, help_text="Made when the form opens; a resubmission finds it"
     )
+    # "Do you want the team to contact you about this report?" (None: not asked or not
+    # answered). Programmes with a contact-request alert rule ask it on the review page.
+    contact_requested = models.BooleanField(null=True, blank=True)
 
     class Meta:
         indexes = [

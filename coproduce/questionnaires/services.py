@@ -21,8 +21,11 @@ from django.utils.translation import gettext_lazy as _
 from coproduce.access.models import CarerScope
 from coproduce.access.policy import PatientAccess
 from coproduce.accounts.models import Role, User
+from coproduce.alerts.rules import NewReport, watch_key
+from coproduce.alerts.services import alerts_evaluate
 from coproduce.core.audit import AuditAction, audit_record
 from coproduce.core.clock import now
+from coproduce.core.prepared import PreparedGet, PreparedInsert
 from coproduce.observations.services import observations_record_derived
 from coproduce.questionnaires.answers import CheckedAnswers, check_answers, scorer_inputs
 from coproduce.questionnaires.binding import BindingError, bind
@@ -47,6 +50,10 @@ REPORTER_SCOPES: dict[str, dict[str, str | None]] = {
     Role.CLINICIAN: {ReporterKind.PATIENT: None, ReporterKind.CLINICIAN: None},
 }
 
+
+# A submission runs these on every send, so their SQL is built once (ADR 0013).
+RESPONSE_BY_KEY = PreparedGet(QuestionnaireResponse, field="idempotency_key")
+RESPONSE_INSERT = PreparedInsert(QuestionnaireResponse)
 
 MSG_ALREADY_SENT = _("These answers were already sent, so they cannot be changed.")
 MSG_STALE_FORM = _("This page is out of date. Please check your answers and send them again.")
@@ -266,7 +273,11 @@ def response_save_answers(
 
 
 def response_complete(
-    *, access: PatientAccess, response: QuestionnaireResponse, idempotency_key: str
+    *,
+    access: PatientAccess,
+    response: QuestionnaireResponse,
+    idempotency_key: str,
+    contact_requested: bool | None = None,
 ) -> QuestionnaireResponse:
     """Submit a form in progress with its saved answers (see `response_submit`).
 
@@ -284,6 +295,7 @@ def response_complete(
         answers=response.answers,
         idempotency_key=idempotency_key,
         reporter=response.reporter,
+        contact_requested=contact_requested,
     )
 
 
@@ -295,8 +307,12 @@ def response_submit(
     idempotency_key: str,
     reporter: str = ReporterKind.PATIENT,
     authored_at: dt.datetime | None = None,
+    contact_requested: bool | None = None,
 ) -> QuestionnaireResponse:
-    """Check, score and store a completed response, with an observation per score.
+    """Check, score and store a completed response, with an observation per score, and
+    run the alert rules of the patient's programmes on it (patient stream only) in the
+    same transaction. `contact_requested` is the answer to "Do you want the team to
+    contact you about this report?" (None: not asked).
 
     Submitting again with the same `idempotency_key` returns the first response and
     stores nothing (a double tap or a retry after a network error). When the key is that
@@ -308,7 +324,7 @@ def response_submit(
     check_reporter(access, reporter)
     if not idempotency_key or len(idempotency_key) > 64:
         raise ValidationError({"idempotency_key": "A submission key of 1 to 64 characters."})
-    earlier = QuestionnaireResponse.objects.filter(idempotency_key=idempotency_key).first()
+    earlier = RESPONSE_BY_KEY.get(idempotency_key)
     if earlier is not None and earlier.status != ResponseStatus.IN_PROGRESS:
         return same_submission(earlier, access)
     if earlier is not None:
@@ -319,14 +335,15 @@ def response_submit(
         raise ResponseInvalid(checked.errors)
     spec = instrument(definition.instrument_code)
     try:
-        result = score(spec.code, scorer_inputs(form, checked.answers))
+        inputs = scorer_inputs(form, checked.answers)
+        result = score(spec.code, inputs)
     except ScoringError as error:  # binding makes this rare; still shown beside the item
         raise ResponseInvalid({getattr(error, "item", "__all__"): str(error)}) from None
     authored_at = authored_at or now()
     try:
         with transaction.atomic():
             if earlier is None:
-                response = QuestionnaireResponse.objects.create(
+                response = QuestionnaireResponse(
                     patient=access.patient,
                     definition=definition,
                     status=ResponseStatus.COMPLETED,
@@ -338,7 +355,9 @@ def response_submit(
                     authored_at=authored_at,
                     submitted_at=now(),
                     idempotency_key=idempotency_key,
+                    contact_requested=contact_requested,
                 )
+                RESPONSE_INSERT.insert([response])
             else:
                 # The row lock makes a second submission wait for the first, then see it
                 # completed (SQLite's write transactions are serial already).
@@ -350,10 +369,20 @@ def response_submit(
                 response.score = result.as_dict()
                 response.authored_at = authored_at
                 response.submitted_at = now()
+                response.contact_requested = contact_requested
                 response.save(
-                    update_fields=["status", "answers", "score", "authored_at", "submitted_at"]
+                    update_fields=[
+                        "status",
+                        "answers",
+                        "score",
+                        "authored_at",
+                        "submitted_at",
+                        "contact_requested",
+                    ]
                 )
             record_scores(access, response, spec, result.scores)
+            if reporter == ReporterKind.PATIENT:
+                alerts_for_response(response, spec, result.scores, inputs)
             audit_record(
                 actor=access.user,
                 action=AuditAction.CREATE if earlier is None else AuditAction.UPDATE,
@@ -367,7 +396,7 @@ def response_submit(
                 },
             )
     except IntegrityError:  # the same key submitted at the same moment: the first one won
-        earlier = QuestionnaireResponse.objects.filter(idempotency_key=idempotency_key).first()
+        earlier = RESPONSE_BY_KEY.get(idempotency_key)
         if earlier is None:
             raise
         return same_submission(earlier, access)
@@ -395,6 +424,38 @@ def same_submission(earlier: QuestionnaireResponse, access: PatientAccess) -> Qu
     if earlier.patient_id != access.patient.pk:
         raise ValidationError({"idempotency_key": "This submission key was used for another form."})
     return earlier
+
+
+def alerts_for_response(
+    response: QuestionnaireResponse,
+    spec: InstrumentSpec,
+    scores: Mapping[str, float | None],
+    items: Mapping[str, object],
+) -> None:
+    """Run the alert rules on a response's scores and item answers (see coproduce/alerts)."""
+    values = {
+        watch_key("score", f"{spec.code}/{name}"): value
+        for name, value in scores.items()
+        if value is not None
+    }
+    values.update(
+        (watch_key("item", f"{spec.code}/{item}"), float(value))
+        for item, value in items.items()
+        if isinstance(value, int | float) and not isinstance(value, bool)
+    )
+    score_codes = {
+        watch_key("score", f"{spec.code}/{name}"): spec.score_code(name) for name in scores
+    }
+    alerts_evaluate(
+        patient_id=response.patient_id,
+        report=NewReport(
+            source=f"QuestionnaireResponse/{response.pk}",
+            at=response.authored_at,
+            values=values,
+            contact_requested=response.contact_requested,
+        ),
+        score_codes=score_codes,
+    )
 
 
 def record_scores(

@@ -98,9 +98,9 @@ def test_changed_file_without_new_version_is_refused(db, tmp_path):
     path.write_text(path.read_text().replace("target_high = 53", "target_high = 58"))
     with pytest.raises(ValidationError):
         programme_load(actor=None, definition=parse_programme(path))
-    path.write_text(path.read_text().replace('version = "1.1.0"', 'version = "1.2.0"'))
+    path.write_text(path.read_text().replace('version = "1.2.0"', 'version = "1.3.0"'))
     programme, outcome = programme_load(actor=None, definition=parse_programme(path))
-    assert (outcome, programme.version) == ("updated", "1.2.0")
+    assert (outcome, programme.version) == ("updated", "1.3.0")
     assert programme.measures.get(code="loinc:59261-8").target_high == 58
 
 

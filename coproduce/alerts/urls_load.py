@@ -1,0 +1,3 @@
+"""Routes of the alerts app: load pages (views_load.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes of the alerts app: queue pages (views_queue.py)."""
+
+urlpatterns: list = []

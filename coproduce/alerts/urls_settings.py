@@ -1,0 +1,3 @@
+"""Routes of the alerts app: settings pages (views_settings.py)."""
+
+urlpatterns: list = []

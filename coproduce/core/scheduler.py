@@ -36,6 +36,7 @@ def slot_start(at: dt.datetime, every: dt.timedelta) -> dt.datetime:
 
 
 def periodic_jobs() -> list[PeriodicJob]:
+    from coproduce.alerts import jobs as alert_jobs
     from coproduce.core import jobs
     from coproduce.reporting import jobs as reporting_jobs
 
@@ -53,6 +54,14 @@ def periodic_jobs() -> list[PeriodicJob]:
         ),
         PeriodicJob(
             "reporting-reminders", dt.timedelta(minutes=5), reporting_jobs.send_reminders.enqueue
+        ),
+        PeriodicJob(
+            "alerts-escalation", dt.timedelta(minutes=5), alert_jobs.escalate_alerts.enqueue
+        ),
+        PeriodicJob(
+            "alerts-missing-reports",
+            dt.timedelta(hours=1),
+            alert_jobs.check_missing_reports.enqueue,
         ),
     ]
 

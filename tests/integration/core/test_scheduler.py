@@ -22,9 +22,17 @@ def test_each_slot_is_claimed_once(db, django_capture_on_commit_callbacks):
         "prune-finished-tasks",
         "reporting-due-reports",
         "reporting-reminders",
+        "alerts-escalation",
+        "alerts-missing-reports",
     ]
-    assert second == ["reporting-due-reports", "reporting-reminders"]
+    assert second == ["reporting-due-reports", "reporting-reminders", "alerts-escalation"]
     with django_capture_on_commit_callbacks(execute=True):
         later = scheduler_tick(at + dt.timedelta(hours=1))
-    assert later == ["clear-expired-sessions", "reporting-due-reports", "reporting-reminders"]
-    assert ScheduledJobRun.objects.count() == 9
+    assert later == [
+        "clear-expired-sessions",
+        "reporting-due-reports",
+        "reporting-reminders",
+        "alerts-escalation",
+        "alerts-missing-reports",
+    ]
+    assert ScheduledJobRun.objects.count() == 14

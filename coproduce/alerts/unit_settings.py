@@ -109,7 +109,8 @@ def unit_alert_settings_of(unit: Unit) -> UnitAlertSettingsView:
 # --- Write ---------------------------------------------------------------------------------
 
 
-def _phone_problem(number: str) -> str | None:
+def phone_problem(number: str) -> str | None:
+    """Why `number` is not a phone number we can show patients (None if it is fine)."""
     if len(number) > 40:
         return _("Enter at most 40 characters.")
     if number and not set(number) <= PHONE_CHARACTERS:
@@ -148,7 +149,7 @@ def unit_alert_settings_update(
     if len(closed) > MAX_HOLIDAYS:
         errors["holidays"] = [_("Enter at most %(n)d closed days.") % {"n": MAX_HOLIDAYS}]
     for name, number in (("phone", phone), ("out_of_hours_phone", out_of_hours_phone)):
-        problem = _phone_problem(number)
+        problem = phone_problem(number)
         if problem:
             errors[name] = [problem]
     if (

@@ -5,9 +5,9 @@ from django.urls import path
 from coproduce.alerts import views_settings
 
 urlpatterns: list = [
-    path("units/", views_settings.unit_settings_list, name="unit_settings_list"),
+    path("alerts/units/", views_settings.unit_settings_list, name="unit_settings_list"),
     path(
-        "units/<int:unit_id>/settings/",
+        "alerts/units/<int:unit_id>/settings/",
         views_settings.unit_settings_edit,
         name="unit_settings",
     ),

@@ -120,13 +120,39 @@ class UnitAlertSettingsForm(AccessibleForm):
         super().__init__(*args, **kwargs)
         field = self.fields["next_responder"]
         field.queryset = unit_settings.responder_choices(unit)
-        field.label_from_instance = lambda user: user.display_name
+        field.label_from_instance = responder_label
 
     def clean_holidays(self) -> list[dt.date]:
         dates, problems = parse_holidays(self.cleaned_data.get("holidays", ""))
         if problems:
             raise ValidationError(problems)
         return dates
+
+    def _clean_phone(self, name: str) -> str:
+        number = self.cleaned_data.get(name, "").strip()
+        problem = unit_settings.phone_problem(number)
+        if problem:
+            raise ValidationError(problem)
+        return number
+
+    def clean_phone(self) -> str:
+        return self._clean_phone("phone")
+
+    def clean_out_of_hours_phone(self) -> str:
+        return self._clean_phone("out_of_hours_phone")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        opens, closes = data.get("office_opens"), data.get("office_closes")
+        if opens is not None and closes is not None and opens >= closes:
+            self.add_error("office_closes", _("The office must close later than it opens."))
+        return data
+
+
+def responder_label(user) -> str:
+    if user.profession:
+        return f"{user.display_name} ({user.get_profession_display()})"
+    return user.display_name
 
 
 def initial_of(current: unit_settings.UnitAlertSettingsView) -> dict:

@@ -5,10 +5,12 @@ nobody but the unit's lead may open the page."""
 import datetime as dt
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from coproduce.alerts.models import UnitAlertSettings
 from coproduce.alerts.services import office_hours_of
+from coproduce.alerts.unit_settings import unit_alert_settings_update
 from coproduce.core.models import AuditEvent
 from tests import factories
 from tests.factories_alerts_settings import make_clinician, make_unit_lead, unit_settings_set
@@ -103,21 +105,44 @@ def test_errors_are_shown_beside_each_field_with_a_summary(unit_world, verified_
     assert any("Line 4" in e for e in form.errors["holidays"])
     assert len(form.errors["holidays"]) == 2
     assert "Choose a clinician who works in this unit now." in form.errors["next_responder"]
+    assert form.errors["office_closes"] == ["The office must close later than it opens."]
+    assert "phone" in form.errors
     body = response.content.decode()
     assert 'class="error-summary"' in body
     assert 'href="#id_holidays"' in body
+    assert 'href="#id_office_days_0"' in body  # a checkbox group: its first box
     assert 'id="id_office_days_error"' in body
     assert not UnitAlertSettings.objects.filter(unit=unit).exists()
 
-    # With the shape right, the service's checks name their fields too.
-    response = client.post(
-        url(unit),
-        good_form(nurse, office_opens="18:00", office_closes="08:00", phone="call reception"),
-    )
-    form = response.context["form"]
-    assert form.errors["office_closes"] == ["The office must close later than it opens."]
-    assert "phone" in form.errors
+
+def test_the_service_checks_the_values_and_the_actor_itself(unit_world):
+    unit, lead, nurse = unit_world["unit"], unit_world["lead"], unit_world["nurse"]
+    values = {
+        "unit": unit,
+        "office_opens": dt.time(18),
+        "office_closes": dt.time(8),
+        "office_days": [],
+        "holidays": [],
+        "phone": "call reception",
+        "out_of_hours_phone": "",
+        "next_responder": unit_world["outsider"],
+    }
+    with pytest.raises(ValidationError) as error:
+        unit_alert_settings_update(actor=lead, **values)
+    assert set(error.value.message_dict) == {
+        "office_closes",
+        "office_days",
+        "phone",
+        "next_responder",
+    }
+    good = {**values, "office_opens": dt.time(8), "office_closes": dt.time(18)}
+    good |= {"office_days": [1], "phone": "", "next_responder": nurse}
+    with pytest.raises(PermissionDenied):
+        unit_alert_settings_update(actor=nurse, **good)
+    with pytest.raises(PermissionDenied):
+        unit_alert_settings_update(actor=unit_world["other_lead"], **good)
     assert not UnitAlertSettings.objects.filter(unit=unit).exists()
+    assert unit_alert_settings_update(actor=lead, **good).next_responder == nurse
 
 
 @pytest.mark.parametrize("who", ["nurse", "other_lead", "outsider"])

@@ -15,10 +15,10 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
 
-from coproduce.alerts.models import Alert, AlertStatus, AlertTrigger, UnitAlertSettings
+from coproduce.alerts.models import Alert, AlertTrigger, UnitAlertSettings
 from coproduce.alerts.office_hours import OfficeHours, respond_by
 from coproduce.alerts.rules import (
     AlertRule,
@@ -33,12 +33,67 @@ from coproduce.alerts.rules import (
 )
 from coproduce.core.audit import AuditAction, audit_record
 from coproduce.core.clock import now
+from coproduce.core.prepared import PreparedGet, PreparedInsert, PreparedRows, rows_of
 from coproduce.network.models import Unit
 from coproduce.observations.models import Observation
 from coproduce.patients.models import Enrolment, EnrolmentStatus, Patient
+from coproduce.programmes.models import Programme
 
 HISTORY_REPORTS = 12  # earlier values read per watched key (persistence needs at most 11)
+HISTORY_SOURCES = "('patient', 'device', 'clinician')"  # not a carer's own view
 _RULES_CACHE: dict[tuple[str, str], tuple[AlertRule, ...]] = {}
+
+# Every report runs these, so their SQL is built once (ADR 0013).
+ACTIVE_ENROLMENTS = PreparedRows(
+    Enrolment,
+    ["programme", "unit", "started_on"],
+    where="{patient} = %s AND {status} = %s",
+    params=["patient", "status"],
+    order_by=["id"],
+)
+PROGRAMME_VERSION = PreparedRows(Programme, ["code", "version"], where="{id} = %s", params=["id"])
+_READING_WHERE = (
+    "{patient} = %s AND {code} = %s AND {is_current} = %s AND {effective_at} <= %s"
+    " AND {value_quantity} IS NOT NULL AND {derived_from} <> %s"
+    f" AND {{source}} IN {HISTORY_SOURCES}"
+)
+_READING_PARAMS = ["patient", "code", "is_current", "effective_at", "derived_from"]
+_READING_COLUMNS = ["effective_at", "value_quantity", "derived_from", "id"]
+LATEST_READINGS = PreparedRows(
+    Observation,
+    _READING_COLUMNS,
+    where=_READING_WHERE,
+    params=_READING_PARAMS,
+    order_by=["-effective_at", "-id"],
+    limit=True,
+)
+FIRST_READINGS = PreparedRows(
+    Observation,
+    _READING_COLUMNS,
+    where=_READING_WHERE,
+    params=_READING_PARAMS,
+    order_by=["effective_at", "id"],
+    limit=True,
+)
+READINGS_SINCE = PreparedRows(
+    Observation,
+    _READING_COLUMNS,
+    where=_READING_WHERE + " AND {effective_at} >= %s",
+    params=[*_READING_PARAMS, "effective_at"],
+    order_by=["-effective_at", "-id"],
+)
+UNIT_SETTINGS = PreparedGet(UnitAlertSettings, field="unit", related=("unit",))
+UNIT = PreparedGet(Unit)
+ALERT_INSERT = PreparedInsert(Alert)
+TRIGGER_INSERT = PreparedInsert(AlertTrigger)
+# Attach to the rule's open alert: one statement that also keeps the most severe severity.
+ALERT_ATTACH = (
+    "UPDATE {table} SET {last} = %s, {count} = {count} + 1, {contact} = ({contact} OR %s),"
+    " {severity} = CASE WHEN {severity} = 'urgent' OR %s = 'urgent' THEN 'urgent'"
+    " WHEN {severity} = 'high' OR %s = 'high' THEN 'high' ELSE 'routine' END"
+    " WHERE {patient} = %s AND {programme} = %s AND {rule} = %s AND {status} <> 'closed'"
+    " RETURNING {id}"
+)
 
 
 @dataclass(frozen=True)
@@ -62,39 +117,33 @@ def rules_of(code: str, version: str, definition: Mapping) -> tuple[AlertRule, .
 
 def patient_rules(patient_id: int) -> list[ProgrammeRules]:
     """Rules of the programmes the patient is enrolled in now (active enrolments)."""
-    rows = Enrolment.objects.filter(
-        patient_id=patient_id, status=EnrolmentStatus.ACTIVE
-    ).values_list(
-        "programme__code",
-        "programme__version",
-        "programme__definition",
-        "unit_id",
-        "started_on",
-    )
     found = []
-    for code, version, definition, unit_id, started_on in rows:
-        rules = rules_of(code, version, definition)
+    for programme_id, unit_id, started_on in ACTIVE_ENROLMENTS.rows(
+        patient_id, EnrolmentStatus.ACTIVE
+    ):
+        code, version = PROGRAMME_VERSION.rows(programme_id)[0]
+        if (code, version) not in _RULES_CACHE:
+            definition = Programme.objects.values_list("definition", flat=True).get(pk=programme_id)
+            rules_of(code, version, definition)
+        rules = _RULES_CACHE[(code, version)]
         if rules:
             started = dt.datetime.combine(started_on, dt.time(), tzinfo=dt.UTC)
             found.append(ProgrammeRules(code, version, unit_id, started, rules))
     return found
 
 
-def office_hours_of(unit_id: int) -> OfficeHours | None:
-    row = (
-        UnitAlertSettings.objects.filter(unit_id=unit_id)
-        .values("office_opens", "office_closes", "office_days", "holidays")
-        .first()
-    )
-    zone = Unit.objects.filter(pk=unit_id).values_list("time_zone", flat=True).first() or "UTC"
-    if row is None:
-        return OfficeHours(zone=zone)
+def office_hours_of(unit_id: int) -> OfficeHours:
+    """The unit's office hours (Monday to Friday 08:00-18:00 until its lead sets them)."""
+    settings = UNIT_SETTINGS.get(unit_id)
+    if settings is None:
+        unit = UNIT.get(unit_id)
+        return OfficeHours(zone=unit.time_zone if unit else "UTC")
     return OfficeHours(
-        opens=row["office_opens"],
-        closes=row["office_closes"],
-        days=frozenset(row["office_days"] or (1, 2, 3, 4, 5)),
-        holidays=frozenset(dt.date.fromisoformat(d) for d in row["holidays"]),
-        zone=zone,
+        opens=settings.office_opens,
+        closes=settings.office_closes,
+        days=frozenset(settings.office_days or (1, 2, 3, 4, 5)),
+        holidays=frozenset(dt.date.fromisoformat(d) for d in settings.holidays),
+        zone=settings.unit.time_zone,
     )
 
 
@@ -106,25 +155,31 @@ def alert_raise(
     source: str,
     at: dt.datetime,
     contact_requested: bool = False,
+    check_source: bool = True,
+    load: bool = True,
 ) -> tuple[Alert, bool] | None:
     """Attach a trigger to the rule's open alert for the patient, or open one. Returns the
     alert and whether it is new; None when this source already triggered this rule (a
-    re-run after a crash). Call inside the transaction that stores the report."""
+    re-run after a crash). Call inside the transaction that stores the report.
+
+    `check_source=False` skips that check when the source was created in this very
+    transaction (a new response or measurement cannot have triggered anything yet);
+    `load=False` returns an attached-to alert with only its id (the submission path)."""
     rule = trigger.rule
     rule_key = f"{programme.programme_code}/{rule.id}"
-    if AlertTrigger.objects.filter(
-        patient_id=patient_id, rule_key=rule_key, source=source
-    ).exists():
+    if (
+        check_source
+        and AlertTrigger.objects.filter(
+            patient_id=patient_id, rule_key=rule_key, source=source
+        ).exists()
+    ):
         return None
-    alert = (
-        Alert.objects.select_for_update()
-        .filter(patient_id=patient_id, programme_code=programme.programme_code, rule_id=rule.id)
-        .exclude(status=AlertStatus.CLOSED)
-        .first()
+    alert_id = _attach(
+        patient_id, programme.programme_code, rule.id, trigger, at, contact_requested
     )
-    created = alert is None
+    created = alert_id is None
     if created:
-        alert = Alert.objects.create(
+        alert = Alert(
             patient_id=patient_id,
             unit_id=programme.unit_id,
             programme_code=programme.programme_code,
@@ -140,24 +195,31 @@ def alert_raise(
             last_triggered_at=at,
             contact_requested=contact_requested,
         )
-    else:
-        more_severe = _rank(trigger.severity) < _rank(alert.severity)
-        Alert.objects.filter(pk=alert.pk).update(
-            last_triggered_at=at,
-            trigger_count=F("trigger_count") + 1,
-            severity=trigger.severity if more_severe else alert.severity,
-            contact_requested=alert.contact_requested or contact_requested,
-        )
-        alert.refresh_from_db()
-    AlertTrigger.objects.create(
-        alert=alert,
-        patient_id=patient_id,
-        rule_key=rule_key,
-        source=source,
-        triggered_at=at,
-        severity=trigger.severity,
-        reason=trigger.reason[:300],
-        values=dict(trigger.values),
+        try:
+            with transaction.atomic():  # a savepoint: the same rule may open at the same moment
+                ALERT_INSERT.insert([alert])
+        except IntegrityError:
+            alert_id = _attach(
+                patient_id, programme.programme_code, rule.id, trigger, at, contact_requested
+            )
+            if alert_id is None:
+                raise
+            created = False
+    if not created:
+        alert = Alert.objects.get(pk=alert_id) if load else Alert(pk=alert_id)
+    TRIGGER_INSERT.insert(
+        [
+            AlertTrigger(
+                alert_id=alert.pk,
+                patient_id=patient_id,
+                rule_key=rule_key,
+                source=source,
+                triggered_at=at,
+                severity=trigger.severity,
+                reason=trigger.reason[:300],
+                values=dict(trigger.values),
+            )
+        ]
     )
     audit_record(
         actor=None,
@@ -169,6 +231,47 @@ def alert_raise(
         detail={"rule": rule_key, "source": source, "severity": trigger.severity},
     )
     return alert, created
+
+
+def _attach(
+    patient_id: int,
+    programme_code: str,
+    rule_id: str,
+    trigger: Trigger,
+    at: dt.datetime,
+    contact_requested: bool,
+) -> int | None:
+    """Attach a trigger to the rule's open alert for the patient; its id, or None."""
+    meta = Alert._meta
+    quote = connection.ops.quote_name
+    column = {f.name: quote(f.column) for f in meta.concrete_fields}
+    sql = ALERT_ATTACH.format(
+        table=quote(meta.db_table),
+        last=column["last_triggered_at"],
+        count=column["trigger_count"],
+        contact=column["contact_requested"],
+        severity=column["severity"],
+        patient=column["patient"],
+        programme=column["programme_code"],
+        rule=column["rule_id"],
+        status=column["status"],
+        id=column["id"],
+    )
+    last = meta.get_field("last_triggered_at").get_db_prep_value(at, connection)
+    rows = rows_of(
+        connection,
+        sql,
+        [
+            last,
+            contact_requested,
+            trigger.severity,
+            trigger.severity,
+            patient_id,
+            programme_code,
+            rule_id,
+        ],
+    )
+    return rows[0][0] if rows else None
 
 
 def _rank(severity: str) -> int:
@@ -189,36 +292,29 @@ def history_of(
     at: dt.datetime,
     exclude_source: str,
     exclude_pks: Sequence[int] = (),
+    baseline_keys: Iterable[str] = (),
 ) -> dict[str, list[Reading]]:
-    """Earlier readings of each watched observation code (the patient's own stream),
-    oldest first: the first report, and the last HISTORY_REPORTS (or all within the days a
-    change rule looks back)."""
-    codes = {key.partition(":")[2]: key for key in needed if key.startswith("code:")}
+    """Earlier readings of each watched observation code (not a carer's own view), oldest
+    first: the last HISTORY_REPORTS (or all within the days a change rule looks back), and
+    the first one for keys in `baseline_keys`."""
     history: dict[str, list[Reading]] = {}
-    for code, key in codes.items():
-        rows = (
-            Observation.objects.filter(
-                patient_id=patient_id,
-                code=code,
-                is_current=True,
-                source__in=("patient", "device", "clinician"),
-                effective_at__lte=at,
-                value_quantity__isnull=False,
-            )
-            .exclude(derived_from=exclude_source)
-            .exclude(pk__in=list(exclude_pks))
-            .order_by("-effective_at", "-pk")
-            .values_list("effective_at", "value_quantity", "derived_from", "pk")
-        )
-        since = at - dt.timedelta(days=needed[key])
-        recent = list(rows[:HISTORY_REPORTS])
-        if needed[key] and recent and recent[-1][0] > since:
-            recent = list(rows.filter(effective_at__gte=since))
-        first = rows.order_by("effective_at", "pk")[:1]
-        readings = {r[3]: r for r in [*recent, *first]}
+    skip = set(exclude_pks)
+    for key, days in needed.items():
+        if not key.startswith("code:"):
+            continue
+        code = key.partition(":")[2]
+        where = (patient_id, code, True, at, exclude_source)
+        rows = LATEST_READINGS.rows(*where, limit=HISTORY_REPORTS + len(skip))
+        rows = [r for r in rows if r[3] not in skip][:HISTORY_REPORTS]
+        since = at - dt.timedelta(days=days)
+        if days and len(rows) == HISTORY_REPORTS and rows[-1][0] > since:
+            rows = [r for r in READINGS_SINCE.rows(*where, since) if r[3] not in skip]
+        if key in baseline_keys:
+            rows += [r for r in FIRST_READINGS.rows(*where, limit=1) if r[3] not in skip]
+        unique = {r[3]: r for r in rows}
         history[key] = [
             Reading(at=r[0], value=r[1], source=r[2] or f"Observation/{r[3]}")
-            for r in sorted(readings.values(), key=lambda r: (r[0], r[3]))
+            for r in sorted(unique.values(), key=lambda r: (r[0], r[3]))
         ]
     return history
 
@@ -246,12 +342,16 @@ def alerts_evaluate(
             (watch_key("code", score_codes[k]) if score_codes and k in score_codes else k): k
             for k in needed
         }
+        baseline = {
+            c for c, k in by_code.items() for r in rules if r.watch == k and r.against == "baseline"
+        }
         history = history_of(
             patient_id,
             {c: needed[k] for c, k in by_code.items()},
             report.at,
             report.source,
             exclude_pks,
+            baseline,
         )
         history = {by_code[c]: readings for c, readings in history.items()}
         for trigger in evaluate(rules, report, history):
@@ -262,6 +362,8 @@ def alerts_evaluate(
                 source=report.source,
                 at=report.at,
                 contact_requested=bool(report.contact_requested),
+                check_source=False,
+                load=False,
             )
             if result is not None:
                 raised.append(result[0])

@@ -47,6 +47,31 @@ def rows_of(connection: BaseDatabaseWrapper, sql: str, params: Sequence[Any]) ->
         return cursor.fetchall()
 
 
+def converters_for(
+    connection: BaseDatabaseWrapper, fields: Sequence[models.Field], alias: str
+) -> list[Converter | None]:
+    """What the ORM applies to each column read back (the backend's and the field's
+    converters), so that e.g. SQLite's datetime text becomes an aware datetime."""
+    found: list[Converter | None] = []
+    for field in fields:
+        col = field.get_col(alias)
+        functions = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        found.append((functions, col) if functions else None)
+    return found
+
+
+def converted(
+    connection: BaseDatabaseWrapper, row: Sequence[Any], converters: Sequence[Converter | None]
+) -> list[Any]:
+    values = list(row)
+    for i, found in enumerate(converters):
+        if found is not None:
+            functions, col = found
+            for convert in functions:
+                values[i] = convert(values[i], col, connection)
+    return values
+
+
 class PreparedInsert(Generic[M]):
     """`INSERT ... RETURNING id` for unsaved instances of one model, several rows in one
     statement; sets each instance's primary key as `bulk_create` does (also on SQLite).
@@ -115,11 +140,9 @@ class PreparedGet(Generic[M]):
         quote = connection.ops.quote_name
         columns, converters = [], []
         for model, alias in self._tables():
-            for field in model._meta.concrete_fields:
-                columns.append(f"{alias}.{quote(field.column)}")
-                col = field.get_col(alias)
-                found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-                converters.append((found, col) if found else None)
+            fields = model._meta.concrete_fields
+            columns.extend(f"{alias}.{quote(field.column)}" for field in fields)
+            converters.extend(converters_for(connection, fields, alias))
         joins = []
         for i, fk in enumerate(self.related, start=1):
             kind = "LEFT OUTER JOIN" if fk.null else "INNER JOIN"
@@ -140,12 +163,7 @@ class PreparedGet(Generic[M]):
         rows = rows_of(connection, sql, [self.key.get_db_prep_value(value, connection)])
         if not rows:
             return None
-        values = list(rows[0])
-        for i, found in enumerate(converters):
-            if found is not None:
-                functions, col = found
-                for convert in functions:
-                    values[i] = convert(values[i], col, connection)
+        values = converted(connection, rows[0], converters)
         start = 0
         instances = []
         for model, _alias in self._tables():
@@ -162,3 +180,60 @@ class PreparedGet(Generic[M]):
         for fk, related in zip(self.related, instances[1:], strict=True):
             fk.set_cached_value(obj, related)
         return obj
+
+
+class PreparedRows(Generic[M]):
+    """A few columns of one model's rows with a fixed condition, order and limit: a hot
+    read that needs lists of values, not instances. `where` names columns by field name in
+    braces and values as %s (`"{patient} = %s AND {code} = %s"`); `params` names the field
+    each %s is compared with, so values are prepared as the ORM prepares them (SQLite
+    stores datetimes as text in UTC)."""
+
+    def __init__(
+        self,
+        model: type[M],
+        columns: Sequence[str],
+        *,
+        where: str,
+        params: Sequence[str],
+        order_by: Sequence[str] = (),
+        limit: bool = False,
+    ):
+        self.model = model
+        self.fields = [model._meta.get_field(name) for name in columns]
+        self.params = [model._meta.get_field(name) for name in params]
+        self.where = where
+        self.order_by = list(order_by)
+        self.limit = limit
+        self._prepared: dict[str, tuple[str, list[Converter | None]]] = {}
+
+    def _prepare(self, connection: BaseDatabaseWrapper) -> tuple[str, list[Converter | None]]:
+        quote = connection.ops.quote_name
+        meta = self.model._meta
+        names = {f.name: quote(f.column) for f in meta.concrete_fields}
+        names |= {f.attname: quote(f.column) for f in meta.concrete_fields}
+        columns = ", ".join(quote(f.column) for f in self.fields)
+        where = self.where.format_map(names)
+        order = ", ".join(
+            f"{names[o.lstrip('-')]} {'DESC' if o.startswith('-') else 'ASC'}"
+            for o in self.order_by
+        )
+        sql = f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {where}"  # noqa: S608
+        if order:
+            sql += f" ORDER BY {order}"
+        if self.limit:
+            sql += " LIMIT %s"
+        return sql, converters_for(connection, self.fields, meta.db_table)
+
+    def rows(self, *values: Any, limit: int | None = None, using: str = "default") -> list[list]:
+        """The rows where the condition holds for `values` (one per `params` field)."""
+        connection = connections[using]
+        if using not in self._prepared:
+            self._prepared[using] = self._prepare(connection)
+        sql, converters = self._prepared[using]
+        params = [
+            f.get_db_prep_value(v, connection) for f, v in zip(self.params, values, strict=True)
+        ]
+        if self.limit:
+            params.append(limit)
+        return [converted(connection, row, converters) for row in rows_of(connection, sql, params)]

@@ -126,3 +126,26 @@ def test_unknown_instrument_is_reported_with_its_line(tmp_path):
         parse_programme(path)
     line = text.splitlines().index('code = "phq-99"') + 1
     assert [(p.line, "phq-99" in p.message) for p in error.value.problems] == [(line, True)]
+
+
+def test_a_malformed_alert_rule_is_refused_with_file_line_rule_and_reason(tmp_path):
+    path = copy_of(tmp_path, "depression-anxiety")
+    text = path.read_text()
+    text = text.replace('severity = "urgent"', 'severity = "critical"', 1)
+    text = text.replace('score = "phq-9/total"', 'score = "phq-9/totl"', 1)
+    path.write_text(text)
+    with pytest.raises(DataFileError) as caught:
+        parse_programme(path)
+    lines = text.splitlines()
+    messages = [str(p) for p in caught.value.problems]
+    severity_line = lines.index('severity = "critical"') + 1
+    assert (
+        f"{path}:{severity_line}: alert_rule self-harm-thoughts: severity must be one of "
+        "urgent, high, routine" in messages
+    )
+    score_line = lines.index('score = "phq-9/totl"') + 1
+    assert any(
+        m.startswith(f"{path}:{score_line}: alert_rule severe-depression: score 'phq-9/totl'")
+        and "has no score 'totl'" in m
+        for m in messages
+    ), messages

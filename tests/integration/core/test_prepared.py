@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from coproduce.core.audit import audit_record
 from coproduce.core.ids import as_pk
 from coproduce.core.models import AuditEvent
-from coproduce.core.prepared import PreparedGet, PreparedInsert
+from coproduce.core.prepared import PreparedGet, PreparedInsert, PreparedRows
 from coproduce.observations.models import Observation
 from coproduce.patients.models import Patient
 from coproduce.questionnaires.models import QuestionnaireResponse
@@ -149,3 +149,45 @@ def test_ids_too_large_for_a_key_are_not_ids():
     assert as_pk("9223372036854775807") == 2**63 - 1
     assert as_pk("9223372036854775808") is None
     assert as_pk("12abc") is None
+
+
+def test_prepared_rows_prepare_values_and_convert_columns_as_the_orm_does():
+    tree = factories.make_network()
+    patient = factories.make_patient(tree=tree)
+    for minutes, value in ((0, 1.0), (30, 2.0), (60, 3.0)):
+        PreparedInsert(Observation).insert(
+            [
+                Observation(
+                    patient=patient,
+                    unit_id=patient.home_unit_id,
+                    code="loinc:29463-7",
+                    value_quantity=70 + value,
+                    effective_at=AT + dt.timedelta(minutes=minutes),
+                    recorded_at=AT,
+                    source="patient",
+                )
+            ]
+        )
+    latest = PreparedRows(
+        Observation,
+        ["effective_at", "value_quantity"],
+        where="{patient} = %s AND {code} = %s AND {effective_at} <= %s",
+        params=["patient", "code", "effective_at"],
+        order_by=["-effective_at", "-id"],
+        limit=True,
+    )
+    rows = latest.rows(patient.pk, "loinc:29463-7", AT + dt.timedelta(minutes=30), limit=5)
+    assert rows == [[AT + dt.timedelta(minutes=30), 72.0], [AT, 71.0]]
+    assert latest.rows(patient.pk, "loinc:29463-7", AT, limit=5) == [[AT, 71.0]]  # equal: kept
+
+
+def test_travelled_to_moves_now_for_the_block_only():
+    from coproduce.core.clock import now, travelled_to
+
+    with travelled_to(AT):
+        assert now() == AT
+        event = audit_record(actor=None, action="read", entity_type="Patient")
+    assert AuditEvent.objects.get(pk=event.pk).occurred_at == AT
+    assert now() > AT
+    with pytest.raises(ValueError, match="aware"):
+        travelled_to(dt.datetime(2026, 1, 1)).__enter__()

@@ -27,7 +27,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -110,13 +110,9 @@ def next_escalation_at(alert: Alert) -> dt.datetime | None:
 
 
 def alert_path(alert_id: int) -> str:
-    """Where a responder opens the alert: its page in the queue."""
-    for name, kwargs in (("alerts:alert_detail", {"alert_id": alert_id}), ("alerts:queue", {})):
-        try:
-            return reverse(name, kwargs=kwargs)
-        except NoReverseMatch:
-            continue
-    return "/"
+    """Where a responder opens the alert: its page in the queue (every responder works in
+    the alert's unit, so may see it)."""
+    return reverse("alerts:alert_detail", kwargs={"alert_id": alert_id})
 
 
 def escalation_text(alert: Alert, unit_name: str) -> str:

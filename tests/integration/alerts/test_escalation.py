@@ -8,6 +8,7 @@ import threading
 
 import pytest
 from django.db import connection, connections
+from django.urls import reverse
 
 from coproduce.alerts import jobs
 from coproduce.alerts.escalation import alert_escalate, escalations_run, next_escalation_at
@@ -81,7 +82,7 @@ def test_an_alert_escalates_to_the_next_responder_then_to_the_lead(monkeypatch, 
     [note] = told(unit.responder)
     assert note.patient_id == unit.patient.pk
     assert unit.unit.name in note.text
-    assert note.link
+    assert note.link == reverse("alerts:alert_detail", kwargs={"alert_id": alert.pk})
     [email] = mailed(mailoutbox, unit.responder)
     assert email.to == [unit.responder.email]
     assert unit.unit.name in email.body
@@ -115,6 +116,17 @@ def test_an_alert_escalates_to_the_next_responder_then_to_the_lead(monkeypatch, 
     assert escalations_run(at=escalated + dt.timedelta(days=7)) == 0
     assert level(alert) == 2
     assert len(mailoutbox) == 2
+
+
+def test_each_person_told_can_open_the_alert(monkeypatch, verified_client):
+    move_clock(monkeypatch, MONDAY)
+    unit = Unit()
+    alert = raise_alert(patient=unit.patient, unit=unit.unit, at=MONDAY, severity="urgent")
+    escalations_run(at=alert.respond_by)
+    escalations_run(at=alert.respond_by + dt.timedelta(hours=4))
+    for user in (unit.responder, unit.lead):
+        [note] = told(user)
+        assert verified_client(user).get(note.link).status_code == 200
 
 
 def test_without_a_named_responder_the_care_team_clinicians_in_the_unit_are_told(

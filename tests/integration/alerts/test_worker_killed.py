@@ -7,7 +7,8 @@ environment variable COPRODUCE_TEST_KILL_AFTER=K wraps `alert_raise` so the chil
 itself SIGKILL right after raising the alert of patient K+1, inside that patient's
 transaction: K patients are committed, one is half-written, the rest are not started.
 Then the job runs again (the restarted worker) and every alert must exist exactly once,
-with one trigger.
+with one trigger. The escalation job gets the same treatment (killed inside the third
+alert's escalation): after the restart each alert is escalated once, with one message.
 
 The test database is reached from the child through DATABASE_URL: on PostgreSQL the test
 database itself; on SQLite the test database is in memory, so it is copied to a file for
@@ -32,6 +33,7 @@ from django.db import connection
 KILL_AFTER = "COPRODUCE_TEST_KILL_AFTER"
 PATIENTS = "COPRODUCE_TEST_PATIENTS"
 AT = "COPRODUCE_TEST_AT"
+JOB = "COPRODUCE_TEST_JOB"
 REPO = Path(__file__).resolve().parents[3]
 
 CHILD = """
@@ -42,26 +44,35 @@ child_main()
 """
 
 
-def child_main() -> None:
-    """The worker: the missing-report job over the given patients at the given moment,
-    killed by SIGKILL (no clean-up, no rollback by Python) after K committed patients."""
-    from coproduce.alerts import services
+def dying_after(kill_after: int, write):
+    """`write`, wrapped to SIGKILL the process (no clean-up, no rollback by Python) right
+    after its call number kill_after + 1, inside that call's transaction."""
+    calls = 0
 
-    kill_after = int(os.environ[KILL_AFTER])
-    patient_ids = [int(pk) for pk in os.environ[PATIENTS].split(",")]
-    at = dt.datetime.fromisoformat(os.environ[AT])
-    real_raise = services.alert_raise
-    raised = 0
-
-    def raise_then_die(**kwargs):
-        nonlocal raised
-        result = real_raise(**kwargs)  # written, not yet committed
-        raised += 1
-        if raised > kill_after:
+    def write_then_die(**kwargs):
+        nonlocal calls
+        result = write(**kwargs)  # written, not yet committed
+        calls += 1
+        if calls > kill_after:
             os.kill(os.getpid(), signal.SIGKILL)
         return result
 
-    services.alert_raise = raise_then_die
+    return write_then_die
+
+
+def child_main() -> None:
+    """The worker: one job at the given moment, killed after K committed items. JOB is
+    "missing-reports" (the given patients) or "escalation" (every alert due)."""
+    from coproduce.alerts import escalation, services
+
+    kill_after = int(os.environ[KILL_AFTER])
+    at = dt.datetime.fromisoformat(os.environ[AT])
+    if os.environ[JOB] == "escalation":
+        escalation.notification_create = dying_after(kill_after, escalation.notification_create)
+        escalation.escalations_run(at=at)
+        return
+    patient_ids = [int(pk) for pk in os.environ[PATIENTS].split(",")]
+    services.alert_raise = dying_after(kill_after, services.alert_raise)
     services.missing_reports_check(at=at, patient_ids=patient_ids)
 
 
@@ -89,6 +100,32 @@ def take_back_what_the_child_committed(url: str) -> None:
         source.close()
 
 
+def run_worker_until_killed(
+    tmp_path: Path, *, job: str, kill_after: int, at: dt.datetime, patients: str = ""
+) -> None:
+    """Run the job in a child process that kills itself after `kill_after` items, then make
+    what it committed the test database's content (SQLite)."""
+    url = database_url_for_child(tmp_path)
+    child = subprocess.run(
+        [sys.executable, "-c", CHILD],
+        cwd=REPO,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.settings",
+            "DATABASE_URL": url,
+            JOB: job,
+            KILL_AFTER: str(kill_after),
+            PATIENTS: patients,
+            AT: at.isoformat(),
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert child.returncode == -signal.SIGKILL, child.stderr[-2000:]
+    take_back_what_the_child_committed(url)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_job_loses_no_alert_and_raises_each_once(tmp_path):
     from coproduce.alerts.models import Alert, AlertTrigger
@@ -105,24 +142,13 @@ def test_a_worker_killed_mid_job_loses_no_alert_and_raises_each_once(tmp_path):
     at = now() + dt.timedelta(days=10)  # 40 days without a report: each patient fires
     kill_after = 2
 
-    url = database_url_for_child(tmp_path)
-    child = subprocess.run(
-        [sys.executable, "-c", CHILD],
-        cwd=REPO,
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.settings",
-            "DATABASE_URL": url,
-            KILL_AFTER: str(kill_after),
-            PATIENTS: ",".join(map(str, ids)),
-            AT: at.isoformat(),
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
+    run_worker_until_killed(
+        tmp_path,
+        job="missing-reports",
+        kill_after=kill_after,
+        at=at,
+        patients=",".join(map(str, ids)),
     )
-    assert child.returncode == -signal.SIGKILL, child.stderr[-2000:]
-    take_back_what_the_child_committed(url)
 
     # The worker died half-way: the first K patients' alerts are there, the one it was
     # writing when it died is not (its transaction never committed), the rest not begun.
@@ -138,3 +164,46 @@ def test_a_worker_killed_mid_job_loses_no_alert_and_raises_each_once(tmp_path):
     # And once more, later the same hour: still nothing new.
     assert missing_reports_check(at=at + dt.timedelta(hours=1), patient_ids=ids) == 0
     assert AlertTrigger.objects.filter(patient_id__in=ids).count() == len(ids)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_escalation_escalates_each_alert_once(tmp_path):
+    from coproduce.alerts.escalation import escalations_run
+    from coproduce.alerts.models import Alert
+    from coproduce.core.clock import now
+    from coproduce.core.models import AuditEvent
+    from coproduce.reporting.models import Notification
+    from tests import factories
+    from tests.factories_alerts_settings import (
+        make_clinician,
+        make_unit_lead,
+        raise_alert,
+        unit_settings_set,
+    )
+
+    tree = factories.make_network()
+    unit = tree.units[0]
+    make_unit_lead(tree=tree, unit=unit)
+    responder = make_clinician(tree=tree, unit=unit)
+    unit_settings_set(unit, next_responder=responder)
+    opened = now() - dt.timedelta(hours=6)
+    alerts = [
+        raise_alert(
+            patient=factories.make_patient(tree=tree), unit=unit, at=opened, severity="urgent"
+        )
+        for _ in range(5)
+    ]
+    at = opened + dt.timedelta(hours=4)  # every alert's response time has just run out
+    kill_after = 2
+
+    run_worker_until_killed(tmp_path, job="escalation", kill_after=kill_after, at=at)
+    ids = sorted(a.pk for a in alerts)
+    escalated = Alert.objects.filter(pk__in=ids, escalation_level=1)
+    assert sorted(escalated.values_list("pk", flat=True)) == ids[:kill_after]
+
+    # The restarted worker: the rest escalate, none twice; one message for each alert.
+    assert escalations_run(at=at) == len(ids) - kill_after
+    assert escalated.count() == len(ids)
+    assert Notification.objects.filter(recipient=responder).count() == len(ids)
+    assert AuditEvent.objects.filter(purpose="alert-escalated").count() == len(ids)
+    assert escalations_run(at=at) == 0

@@ -106,10 +106,11 @@ class UnitAlertSettingsForm(AccessibleForm):
         label=gettext_lazy("Next responder"),
         queryset=None,
         required=False,
-        empty_label=gettext_lazy("Nobody named (the patient's clinicians in this unit)"),
+        empty_label=gettext_lazy("Nobody named"),
         help_text=gettext_lazy(
-            "Gets an alert that nobody acknowledged in time. If it is still not acknowledged "
-            "after another response time, it goes to you, the unit lead."
+            "Gets an alert that nobody acknowledged in time. If nobody is named, the "
+            "patient's clinicians in this unit get it. If it is still not acknowledged after "
+            "another response time, it goes to you, the unit lead."
         ),
         error_messages={
             "invalid_choice": gettext_lazy("Choose a clinician who works in this unit now.")

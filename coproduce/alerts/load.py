@@ -342,6 +342,58 @@ def load_row(
     )
 
 
+def _figure(value: float | int | None, suffix: str = "") -> str:
+    return "-" if value is None else f"{value:g}{suffix}"
+
+
+def load_table_text(rows: Iterable[LoadRow], *, days: int) -> str:
+    """The load rows as plain text, one block per unit (for the `alert_load` command and
+    the demo's closing note). Units where no rule ran are left out."""
+    lines: list[str] = []
+    header = (
+        f"{'rule':<52} {'reports':>7} {'alerts':>6} {'/100':>6} {'in time':>9} "
+        f"{'median h':>8} {'no action':>10}  actions"
+    )
+    by_unit: dict[tuple[int, str], list[LoadRow]] = defaultdict(list)
+    for row in rows:
+        by_unit[(row.unit_id, row.unit_name)].append(row)
+    for (_unit_id, unit_name), unit_rows in by_unit.items():
+        if len(unit_rows) == 1:  # only the total: no programme with rules here
+            continue
+        lines += ["", f"{unit_name} - last {days} days", header, "-" * len(header)]
+        for row in unit_rows:
+            name = "All rules" if row.is_total else f"{row.programme_code}/{row.rule_id}"
+            in_time = f"{_figure(row.share_in_time, '%')} ({row.acknowledged_in_time}/{row.due})"
+            no_action = f"{_figure(row.share_no_action, '%')} ({row.no_action}/{row.closed})"
+            actions = ", ".join(f"{action} {n}" for action, n in row.actions if n) or "-"
+            lines.append(
+                f"{name[:52]:<52} {row.reports:>7} {row.raised:>6} "
+                f"{_figure(row.per_100_reports):>6} {in_time:>9} "
+                f"{_figure(row.median_hours_to_acknowledge):>8} {no_action:>10}  {actions}"
+            )
+    return "\n".join(lines).lstrip("\n") + "\n" if lines else "No alert rules ran.\n"
+
+
+def alert_load_text(*, days: int = DEFAULT_DAYS, unit_ids: Iterable[int] | None = None) -> str:
+    """Every unit's alert load of the last `days` days as text, without a user (an
+    operator's command; audited with no actor). `unit_ids` narrows it to some units."""
+    units = Unit.objects.order_by("region__network__name", "name", "pk")
+    if unit_ids is not None:
+        units = units.filter(pk__in=list(unit_ids))
+    units = list(units)
+    since, until = period(days)
+    rows = unit_alert_load(units, since=since, until=until)
+    audit_record(
+        actor=None,
+        action=AuditAction.READ,
+        entity_type="AlertLoad",
+        entity_id="all",
+        purpose="alert-load-command",
+        detail={"units": [u.pk for u in units], "days": days},
+    )
+    return load_table_text(rows, days=days)
+
+
 # --- What if a rule's number were different? ----------------------------------------------
 
 WHAT_IF_DAYS = 90

@@ -135,4 +135,5 @@ def what_if_view(request: HttpRequest, programme_code: str, rule_id: str) -> Htt
             "result": result,
             "number_label": NUMBER_LABELS[field],
         },
+        status=422 if form.is_bound and not form.is_valid() else 200,
     )

@@ -2,9 +2,11 @@
 expected figure is worked out by hand in a comment."""
 
 import datetime as dt
+from io import StringIO
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from coproduce.alerts.load import alert_load, period, unit_alert_load
@@ -198,3 +200,20 @@ def test_a_period_that_is_not_offered_falls_back_to_90_days(handled, verified_cl
 def test_patients_carers_and_administrators_may_not_open_the_load_page(cast, verified_client, who):
     user = cast.patient.user if who == "patient" else getattr(cast, who)
     assert verified_client(user).get(reverse("alerts:load")).status_code == 403
+
+
+def test_the_alert_load_command_prints_each_unit_with_rules(handled):
+    out = StringIO()
+    call_command("alert_load", "--days", "30", stdout=out)
+    text = out.getvalue()
+    assert "Unit 1 - last 30 days" in text
+    assert "Unit 2 - last 30 days" in text
+    assert "Unit 3" not in text  # no programme with rules there
+    severe = next(line for line in text.splitlines() if "/severe-depression" in line)
+    # reports, alerts, per 100, within target (1 of 1), median hours, no action (0 of 1)
+    assert severe.split()[1:7] == ["6", "2", "33.3", "100%", "(1/1)", "2"]
+    total = next(line for line in text.splitlines() if line.startswith("All rules"))
+    assert total.split()[2:10] == ["6", "3", "50", "50%", "(1/2)", "4", "50%", "(1/2)"]
+    assert "phoned 1, no-action 1" in total
+    with pytest.raises(CommandError):
+        call_command("alert_load", "--days", "0")

@@ -74,7 +74,7 @@ def alert_claim(*, user: User, alert_id: object, take_over: bool = False) -> Ale
     (unclaimed and not closed), so of two clinicians claiming at once exactly one wins; the
     other gets a ValidationError naming who has it. Claiming one's own alert again changes
     nothing. With `take_over`, the claim moves from whoever holds it now (e.g. when they
-    are away), still race-safe: it moves only from the holder the caller saw."""
+    are away), still race-safe: it moves only from the holder read just before."""
     alert = visible_alert(user, alert_id, purpose="alert-claim")
     with transaction.atomic():
         at = now()

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from coproduce import charts
 from coproduce.access.policy import staff_unit_ids
 from coproduce.accounts.models import Role, User
-from coproduce.alerts.models import Alert, AlertStatus, AlertTrigger, Severity
+from coproduce.alerts.models import Alert, AlertStatus, AlertTrigger, Severity, UnitAlertSettings
 from coproduce.alerts.outcomes import alert_outcome_words, time_words, zone_of
 from coproduce.careplans.trends import band_legend, measure_name, quantity_for, score_meanings
 from coproduce.careplans.words import band_of
@@ -64,15 +64,21 @@ MEASURED_SOURCES = ("patient", "device", "clinician")
 
 
 def alerts_visible_to(user: User) -> QuerySet[Alert]:
-    """Alerts `user` may see: clinicians only, their units' alerts and the alerts of
-    patients whose care team they are on, in their own network. Not audited by itself."""
+    """Alerts `user` may see: clinicians only, their units' alerts, the alerts of patients
+    whose care team they are on, and alerts escalated to them as a unit's named next
+    responder, in their own network. Not audited by itself."""
     if not user.is_authenticated or not user.is_active or user.role != Role.CLINICIAN:
         return Alert.objects.none()
     on_care_team = CareTeamMember.objects.filter(
         care_team__patient_id=OuterRef("patient_id"), user=user, removed_at__isnull=True
     )
+    next_responder_here = UnitAlertSettings.objects.filter(
+        unit_id=OuterRef("unit_id"), next_responder=user
+    )
     return Alert.objects.filter(
-        Q(unit_id__in=staff_unit_ids(user)) | Q(Exists(on_care_team)),
+        Q(unit_id__in=staff_unit_ids(user))
+        | Q(Exists(on_care_team))
+        | (Q(escalation_level__gte=1) & Q(Exists(next_responder_here))),
         patient__network_id=user.network_id,
     )
 

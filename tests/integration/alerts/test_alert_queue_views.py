@@ -82,6 +82,17 @@ def test_a_care_team_member_in_another_unit_sees_the_patients_alerts(cast, at_st
     assert alert_for_user(cast.other_clinician, alert.pk).alert == alert
 
 
+def test_an_alert_escalated_to_a_next_responder_of_another_unit_is_theirs(cast, at_start):
+    from coproduce.alerts.models import UnitAlertSettings
+
+    alert = alert_for(cast.patient)
+    UnitAlertSettings.objects.create(unit=alert.unit, next_responder=cast.other_clinician)
+    assert alerts_queue(cast.other_clinician) == []  # not before it is escalated
+    Alert.objects.filter(pk=alert.pk).update(escalation_level=1)
+    assert [r.alert for r in alerts_queue(cast.other_clinician)] == [alert]
+    assert alerts_queue(cast.other_clinician)[0].escalation == "Escalated to the next responder"
+
+
 def test_the_queue_filters_by_unit_and_status(cast, at_start):
     from coproduce.alerts.handling import alert_close
 

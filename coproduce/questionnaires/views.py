@@ -25,6 +25,13 @@ from django_htmx.http import HttpResponseClientRedirect
 from coproduce.access.policy import PatientAccess
 from coproduce.accounts.decorators import role_required
 from coproduce.accounts.models import Role
+from coproduce.alerts.patient_view import (
+    CONTACT_FIELD,
+    ContactAnswerInvalid,
+    asks_contact_question,
+    contact_answer,
+    next_steps_for,
+)
 from coproduce.patients.selectors import own_patient_access, patient_for_user
 from coproduce.questionnaires import selectors, services
 from coproduce.questionnaires.form import FormItem, QuestionnaireForm
@@ -489,13 +496,20 @@ def review(request: HttpRequest, patient_id: int, response_id: int) -> HttpRespo
     response = found
     errors: dict[str, str] = {}
     problem = ""
+    asks_contact = asks_contact_question(access, response.reporter)
+    contact_value = request.POST.get(CONTACT_FIELD, "") if request.method == "POST" else ""
+    contact_error = ""
     if request.method == "POST":
         try:
+            contact = contact_answer(contact_value) if asks_contact else None
             services.response_complete(
                 access=access,
                 response=response,
                 idempotency_key=request.POST.get("idempotency_key", ""),
+                contact_requested=contact,
             )
+        except ContactAnswerInvalid as error:
+            contact_error = str(error)
         except services.ResponseInvalid as error:
             errors = {k: answer_message(v) for k, v in error.item_errors.items()}
         except ValidationError as error:
@@ -516,8 +530,11 @@ def review(request: HttpRequest, patient_id: int, response_id: int) -> HttpRespo
             "errors": [row for row in rows if row.error],
             "other_errors": [m for k, m in errors.items() if form.item(k) is None],
             "problem": problem,
+            "asks_contact": asks_contact,
+            "contact_value": contact_value,
+            "contact_error": contact_error,
         },
-        status=422 if errors or problem else 200,
+        status=422 if errors or problem or contact_error else 200,
     )
 
 
@@ -534,6 +551,9 @@ def done(request: HttpRequest, patient_id: int, response_id: int) -> HttpRespons
     if response.status == ResponseStatus.IN_PROGRESS:
         return redirect(resume_url(response))
     flags = (response.score or {}).get("flags") or []
+    next_steps = None
+    if response.reporter == ReporterKind.PATIENT and access.as_role != Role.CLINICIAN:
+        next_steps = next_steps_for(access, f"QuestionnaireResponse/{response.pk}")
     return render_for_patient(
         request,
         access.patient,
@@ -542,5 +562,6 @@ def done(request: HttpRequest, patient_id: int, response_id: int) -> HttpRespons
             **page_context(access, response),
             "score": score_words(response, access),
             "self_harm": FLAG_SELF_HARM in flags and response.reporter == ReporterKind.PATIENT,
+            "next_steps": next_steps,
         },
     )

@@ -12,12 +12,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from coproduce.access.policy import PatientAccess
 from coproduce.accounts.decorators import role_required
 from coproduce.accounts.models import Role
+from coproduce.alerts.patient_view import (
+    next_steps_for,
+    report_raised_alerts,
+    source_from_param,
+)
 from coproduce.core.clock import now
 from coproduce.observations import dialysis, measurements
 from coproduce.observations.measurement_forms import (
@@ -59,6 +65,24 @@ def back_url(access: PatientAccess) -> str:
     if access.as_role == Role.CARER:
         return reverse("patients:carer_patient", kwargs={"patient_id": access.patient.pk})
     return reverse("patients:patient_detail", kwargs={"patient_id": access.patient.pk})
+
+
+def after_report_url(name: str, access: PatientAccess, report) -> str:
+    """The list page; told which report was just saved when it needs the care team, so the
+    page can say what happens next (`report`: an Observation or a DialysisSession)."""
+    source = getattr(report, "reference", None) or f"Observation/{report.pk}"
+    url = reverse(name, kwargs={"patient_id": access.patient.pk})
+    if not report_raised_alerts(access, source):
+        return url
+    return f"{url}?{urlencode({'after': source})}"
+
+
+def next_steps_after(request: HttpRequest, access: PatientAccess):
+    """What happens next about the report named by `?after=` (patient and carer only)."""
+    source = source_from_param(request.GET.get("after", ""))
+    if source is None or access.as_role == Role.CLINICIAN:
+        return None
+    return next_steps_for(access, source)
 
 
 def on_dialysis(access: PatientAccess) -> bool:
@@ -119,7 +143,7 @@ def measurement_add(request: HttpRequest, patient_id: int) -> HttpResponse:
         time_field(form.fields["effective_at"], access)
         if request.method == "POST" and form.is_valid():
             try:
-                measurements.measurement_record(
+                rows = measurements.measurement_record(
                     access=access,
                     kind=measurement.slug,
                     values=form.cleaned_data["values"],
@@ -130,7 +154,7 @@ def measurement_add(request: HttpRequest, patient_id: int) -> HttpResponse:
                 add_service_errors(form, error)
             else:
                 messages.success(request, _("%(what)s saved.") % {"what": measurement.title})
-                return redirect("observations:measurement_list", patient_id=access.patient.pk)
+                return redirect(after_report_url("observations:measurement_list", access, rows[0]))
         return render(
             request,
             "observations/measurement_add.html",
@@ -165,6 +189,7 @@ def measurement_list(request: HttpRequest, patient_id: int) -> HttpResponse:
                 "carer_rows": carers,
                 "can_record": bool(measurements.streams_for(access)),
                 "on_dialysis": on_dialysis(access),
+                "next_steps": next_steps_after(request, access),
             },
         )
 
@@ -200,7 +225,7 @@ def dialysis_session_add(request: HttpRequest, patient_id: int) -> HttpResponse:
         form.fields["started_at"].widget.attrs["max"] = local_now(access).strftime("%Y-%m-%dT%H:%M")
         if request.method == "POST" and form.is_valid():
             try:
-                dialysis.dialysis_session_record(
+                session = dialysis.dialysis_session_record(
                     access=access,
                     entry=form.cleaned_data["entry"],
                     submission_key=form.cleaned_data["submission_key"],
@@ -210,7 +235,9 @@ def dialysis_session_add(request: HttpRequest, patient_id: int) -> HttpResponse:
                 add_service_errors(form, error, DIALYSIS_FIELD_FOR)
             else:
                 messages.success(request, _("The dialysis session was saved."))
-                return redirect("observations:dialysis_session_list", patient_id=access.patient.pk)
+                return redirect(
+                    after_report_url("observations:dialysis_session_list", access, session)
+                )
         return render(
             request,
             "observations/measurement_dialysis_add.html",
@@ -236,5 +263,6 @@ def dialysis_session_list(request: HttpRequest, patient_id: int) -> HttpResponse
                 **page_context(access),
                 "rows": rows,
                 "can_record": bool(measurements.streams_for(access)),
+                "next_steps": next_steps_after(request, access),
             },
         )

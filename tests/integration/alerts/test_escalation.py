@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from coproduce.alerts import jobs
 from coproduce.alerts.escalation import alert_escalate, escalations_run, next_escalation_at
+from coproduce.alerts.handling import alert_acknowledge, alert_close
 from coproduce.alerts.models import Alert
 from coproduce.core.models import AuditEvent
 from coproduce.reporting.models import Notification
@@ -156,18 +157,12 @@ def test_acknowledged_and_closed_alerts_never_escalate(monkeypatch, mailoutbox):
     unit = Unit()
     acknowledged = raise_alert(patient=unit.patient, unit=unit.unit, at=MONDAY, rule_id="a")
     closed = raise_alert(patient=unit.patient, unit=unit.unit, at=MONDAY, rule_id="b")
-    # The queue's services (another part of issue 5) acknowledge and close; here the rows
-    # are put in those states directly, as the constraints allow.
-    Alert.objects.filter(pk=acknowledged.pk).update(
-        status="acknowledged", acknowledged_by=unit.nurse, acknowledged_at=MONDAY
-    )
-    Alert.objects.filter(pk=closed.pk).update(
-        status="closed", closed_by=unit.nurse, closed_at=MONDAY, action="phoned"
-    )
+    alert_acknowledge(user=unit.nurse, alert_id=acknowledged.pk)
+    alert_close(user=unit.nurse, alert_id=closed.pk, action="phoned")
     assert escalations_run(at=MONDAY + dt.timedelta(days=30)) == 0
     assert level(acknowledged) == level(closed) == 0
     assert mailoutbox == []
-    assert not Notification.objects.exists()
+    assert told(unit.responder) == told(unit.lead) == []
 
 
 def test_an_alert_acknowledged_after_level_1_does_not_reach_the_lead(monkeypatch):
@@ -175,9 +170,7 @@ def test_an_alert_acknowledged_after_level_1_does_not_reach_the_lead(monkeypatch
     unit = Unit()
     alert = raise_alert(patient=unit.patient, unit=unit.unit, at=MONDAY, severity="urgent")
     assert escalations_run(at=alert.respond_by) == 1
-    Alert.objects.filter(pk=alert.pk).update(
-        status="acknowledged", acknowledged_by=unit.responder, acknowledged_at=alert.respond_by
-    )
+    alert_acknowledge(user=unit.responder, alert_id=alert.pk)
     assert escalations_run(at=alert.respond_by + dt.timedelta(days=1)) == 0
     assert level(alert) == 1
     assert told(unit.lead) == []

@@ -43,6 +43,17 @@ def send_phq9(
     )
 
 
+def send_symptoms(patient: Patient, item_grades: dict[str, int]) -> QuestionnaireResponse:
+    """The patient sends a PRO-CTCAE symptom report with these items (others not answered)."""
+    definition = factories.load_instrument("pro-ctcae")
+    return response_submit(
+        access=patient_for_user(patient.user, patient.pk),
+        definition=definition,
+        answers=factories.form_answers(definition, item_grades),
+        idempotency_key=uuid.uuid4().hex,
+    )
+
+
 def raised(
     patient: Patient,
     rule_id: str = "self-harm-thoughts",

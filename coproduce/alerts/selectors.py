@@ -245,7 +245,8 @@ class ResponseView:
     title: str
     when: str
     scores: tuple[tuple[str, str], ...]  # (score title, value with its band)
-    answers: tuple[AnswerRow, ...]
+    answers: tuple[AnswerRow, ...]  # the questions answered, in the form's order
+    unanswered: int = 0  # questions not asked (conditions) or left out
 
 
 @dataclass(frozen=True)
@@ -423,8 +424,11 @@ def response_view(
     kind, name = watched(alert)
     watched_item = name.partition("/")[2] if kind == "item" else ""
     answers = []
+    given = response.answers or {}
     for item in form.questions:
-        words, score = answer_text(item, (response.answers or {}).get(item.link_id))
+        if given.get(item.link_id) is None:
+            continue  # not asked (a condition hid it) or left out
+        words, score = answer_text(item, given[item.link_id])
         answers.append(
             AnswerRow(
                 question=item.text or item.link_id,
@@ -438,6 +442,7 @@ def response_view(
         when=time_words(response.authored_at, zone),
         scores=score_rows(definition.instrument_code, response.score or {}),
         answers=tuple(answers),
+        unanswered=len(form.questions) - len(answers),
     )
 
 

@@ -173,6 +173,22 @@ def test_a_score_alert_trends_the_score(cast, at_start, monkeypatch):
     assert view.trend.bands  # severity bands in words for the legend
 
 
+def test_a_severe_symptom_alert_shows_the_symptom_answers_and_the_grade_trend(cast, at_start):
+    from tests.factories_alerts_queue import enrolled, send_symptoms
+
+    enrolled(cast.patient, "cancer-symptom-monitoring")
+    send_symptoms(cast.patient, {"pain-frequency": 4, "pain-severity": 3, "pain-interference": 3})
+    alert = Alert.objects.get(patient=cast.patient, rule_id="severe-symptom")
+    view = alert_for_user(cast.nurse, alert.pk)
+    response = view.triggers[0].response
+    assert [a.score for a in response.answers] == ["4", "3", "3"]
+    assert response.answers[0].question.startswith(
+        "In the last 7 days, how OFTEN did you have PAIN"
+    )
+    assert response.unanswered > 0
+    assert [(r.value, r.fired) for r in view.trend.rows] == [("3", True)]
+
+
 def test_another_units_alert_is_denied_like_a_missing_one(cast, at_start):
     alert = alert_for(cast.patient)
     for alert_id in (alert.pk, alert.pk + 999, "nope"):

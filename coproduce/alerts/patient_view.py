@@ -318,6 +318,18 @@ def may_see_alerts(access: PatientAccess) -> bool:
     return access.as_role == Role.CARER and access.can(CarerScope.VIEW_REPORTS)
 
 
+def messages_url(access: PatientAccess) -> str:
+    """The "Messages about my reports" page for this user and patient ("" when they may not
+    see it)."""
+    from django.urls import reverse
+
+    if access.as_role == Role.PATIENT:
+        return reverse("alerts:mine")
+    if may_see_alerts(access):
+        return reverse("alerts:for_patient", kwargs={"patient_id": access.patient.pk})
+    return ""
+
+
 @dataclass(frozen=True)
 class MyAlert:
     """One alert as the patient sees it: which report, when, and where it stands."""

@@ -30,6 +30,7 @@ from coproduce.alerts.patient_view import (
     ContactAnswerInvalid,
     asks_contact_question,
     contact_answer,
+    messages_url,
     next_steps_for,
 )
 from coproduce.patients.selectors import own_patient_access, patient_for_user
@@ -563,5 +564,6 @@ def done(request: HttpRequest, patient_id: int, response_id: int) -> HttpRespons
             "score": score_words(response, access),
             "self_harm": FLAG_SELF_HARM in flags and response.reporter == ReporterKind.PATIENT,
             "next_steps": next_steps,
+            "messages_url": messages_url(access) if next_steps else "",
         },
     )

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from coproduce.alerts.models import Alert
+from coproduce.alerts.patient_view import ContactAnswerInvalid, contact_answer
 from coproduce.patients.selectors import patient_for_user
 from coproduce.questionnaires import services
 from coproduce.questionnaires.models import QuestionnaireResponse
@@ -141,3 +142,26 @@ def test_a_carers_own_view_is_not_asked(cast, client):
     client.force_login(carer)
     html = client.get(review_url(response)).content.decode()
     assert "contact_requested" not in html
+
+
+def test_a_clinician_entering_the_patients_answers_is_not_asked(cast, verified_client):
+    enrol(cast.patient, "depression-anxiety")
+    response = form_in_progress(cast.clinician, cast.patient)
+    client = verified_client(cast.clinician)
+    html = client.get(review_url(response)).content.decode()
+    assert response.author_id == cast.clinician.pk
+    assert "contact_requested" not in html
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("yes", True), ("no", False), ("", None), (None, None), (" YES ", True)],
+)
+def test_contact_answers(raw, expected):
+    assert contact_answer(raw) is expected
+
+
+@pytest.mark.parametrize("raw", ["maybe", "1", "true", "yes please"])
+def test_other_contact_answers_are_refused(raw):
+    with pytest.raises(ContactAnswerInvalid):
+        contact_answer(raw)

@@ -4,12 +4,13 @@ clock, self-care advice for mild symptoms, and a calm sentence when nothing was 
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 
 from coproduce.alerts.models import Alert
-from coproduce.alerts.patient_view import NO_PHONE, next_steps_for
+from coproduce.alerts.patient_view import NO_PHONE, deadline_words, next_steps_for, with_call_links
 from coproduce.core.models import AuditEvent
 from coproduce.patients.selectors import patient_for_user
 from coproduce.reporting.services import preferences_update
@@ -356,3 +357,23 @@ def test_a_patient_without_a_record_gets_the_no_record_page(cast, client):
     user = factories.make_user(role="patient", network=cast.patient.home_unit.region.network)
     page = my_alerts(client, user)
     assert page.status_code == 200
+
+
+def test_crisis_line_numbers_become_phone_links():
+    parts = with_call_links("Samaritans: call 116 123, free, day or night.")
+    assert [(p.text, p.tel) for p in parts] == [
+        ("Samaritans: call ", ""),
+        ("116 123", "116123"),
+        (", free, day or night.", ""),
+    ]
+
+
+def test_deadlines_are_said_as_today_tomorrow_or_the_day():
+    zone = ZoneInfo("Europe/London")
+    monday = dt.datetime(2026, 11, 2, 10, 0, tzinfo=dt.UTC)
+    assert deadline_words(monday.replace(hour=16), zone, monday) == "16:00 today"
+    assert deadline_words(monday + dt.timedelta(days=1), zone, monday) == "10:00 tomorrow"
+    assert (
+        deadline_words(monday + dt.timedelta(days=2), zone, monday)
+        == "10:00 on Wednesday 4 November"
+    )

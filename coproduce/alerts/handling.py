@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -216,10 +217,17 @@ def alert_close(
 
 def _tell_patient(alert: Alert) -> None:
     """A message in the app for the patient, or for the carers who report for a patient
-    without a login, about the report the alert came from."""
+    without a login, about the report the alert came from, linking to their messages
+    about reports (the patient-side alert pages)."""
     latest = alert.triggers.order_by("-triggered_at", "-pk").values_list("triggered_at", flat=True)
     report_at = latest.first() or alert.last_triggered_at
     text = closing_notification_text(alert, report_at)
-    for recipient in reminder_recipients(alert.patient):
-        if recipient.user is not None:
-            notification_create(recipient=recipient.user, patient=alert.patient, text=text)
+    patient = alert.patient
+    for recipient in reminder_recipients(patient):
+        if recipient.user is None:
+            continue
+        if recipient.user.pk == patient.user_id:
+            link = reverse("alerts:mine")
+        else:
+            link = reverse("alerts:for_patient", kwargs={"patient_id": patient.pk})
+        notification_create(recipient=recipient.user, patient=patient, text=text, link=link)

@@ -128,5 +128,8 @@ def test_a_nurse_handles_the_alert_a_patients_report_raised(
     )
     expect(message).to_contain_text("and phoned you.")
     expect(message).not_to_contain_text("self-harm")
+    message.get_by_role("button", name=re.compile("^Open")).click()  # the patient's alert page
+    phone_tab.page.wait_for_load_state()
+    expect(phone_tab.page.get_by_text(re.compile("Your care team phoned you on"))).to_be_visible()
     assert wcag_violations(phone_tab) == ""
     assert phone_tab.csp_violations == []

@@ -189,6 +189,7 @@ def test_closing_tells_the_patient_in_plain_words_without_clinical_detail(cast, 
     message = Notification.objects.get(recipient=cast.patient.user)
     assert message.text == "Your care team has looked at your report from 1 March and phoned you."
     assert message.patient == cast.patient
+    assert message.link == "/alerts/mine/"
     for clinical in ("self-harm", "PHQ", "harm", "urgent", alert.title):
         assert clinical.lower() not in message.text.lower()
 
@@ -201,6 +202,7 @@ def test_a_patient_without_a_login_has_their_carers_told(cast, monkeypatch):
     )
     message = Notification.objects.get(recipient=cast.carer)
     assert message.patient == cast.child
+    assert message.link == f"/alerts/patients/{cast.child.pk}/"
     assert message.text == (
         "Your care team has looked at your report from 1 March. No change is needed."
     )

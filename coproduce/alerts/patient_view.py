@@ -318,6 +318,17 @@ def may_see_alerts(access: PatientAccess) -> bool:
     return access.as_role == Role.CARER and access.can(CarerScope.VIEW_REPORTS)
 
 
+def care_team_phone(access: PatientAccess) -> Part | None:
+    """The phone number of the patient's home unit for patients, when the unit has set one."""
+    phone = (
+        UnitAlertSettings.objects.filter(unit_id=access.patient.home_unit_id)
+        .values_list("phone", flat=True)
+        .first()
+    )
+    part = phone_part(phone or "")
+    return part if part.tel else None
+
+
 def messages_url(access: PatientAccess) -> str:
     """The "Messages about my reports" page for this user and patient ("" when they may not
     see it)."""

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from coproduce.access.policy import PatientAccess
 from coproduce.accounts.decorators import role_required
 from coproduce.accounts.models import Role
-from coproduce.alerts.patient_view import MY_ALERTS_DAYS, alerts_for_patient
+from coproduce.alerts.patient_view import MY_ALERTS_DAYS, alerts_for_patient, care_team_phone
 from coproduce.patients.selectors import own_patient_access, patient_for_user
 from coproduce.patients.views.me import no_record
 
@@ -27,6 +27,7 @@ def render_alerts(request: HttpRequest, access: PatientAccess) -> HttpResponse:
             "own": access.as_role == Role.PATIENT,
             "alerts": alerts_for_patient(access),
             "days": MY_ALERTS_DAYS,
+            "phone": care_team_phone(access),
         },
     )
 

@@ -283,9 +283,11 @@ def test_my_alerts_says_in_plain_words_what_the_team_will_do_or_did(cast, client
     )
     alert_acknowledge(user=cast.nurse, alert_id=wants.pk)
 
+    unit_phones(cast.patient.home_unit)
     page = my_alerts(client, cast.patient.user)
     assert page.status_code == 200
     html = page.content.decode()
+    assert 'href="tel:01632960123"' in html  # call the team when feeling worse
     text = visible_text(html)
     assert "Messages about my reports" in html
     assert "Your care team phoned you on 3 November." in text
@@ -377,3 +379,39 @@ def test_deadlines_are_said_as_today_tomorrow_or_the_day():
         deadline_words(monday + dt.timedelta(days=2), zone, monday)
         == "10:00 on Wednesday 4 November"
     )
+
+
+def test_a_dialysis_session_with_very_high_blood_pressure_says_when_the_team_will_call(
+    patient, client
+):
+    enrol(patient, "kidney-dialysis")
+    unit_phones(patient.home_unit)
+    client.force_login(patient.user)
+    started = START - dt.timedelta(hours=6)
+    sent = client.post(
+        reverse("observations:dialysis_session_add", kwargs={"patient_id": patient.pk}),
+        {
+            "submission_key": "form-key-1",
+            "started_at": started.strftime("%Y-%m-%dT%H:%M"),
+            "duration_hours": "4",
+            "duration_minutes": "0",
+            "weight_unit": "kg",
+            "weight_before": "72.4",
+            "weight_after": "70.3",
+            "systolic_before": "186",
+            "diastolic_before": "96",
+            "systolic_after": "150",
+            "diastolic_after": "88",
+            "ultrafiltration": "2100",
+            "ultrafiltration_unit": "mL",
+            "problem_note": "",
+        },
+    )
+    assert sent.status_code == 302
+    list_url = reverse("observations:dialysis_session_list", kwargs={"patient_id": patient.pk})
+    assert sent.headers["Location"].startswith(list_url + "?after=DialysisSession%2F")
+    html = client.get(sent.headers["Location"]).content.decode()
+    assert "Your team will look at your report" in html
+    assert "contact you by 16:00 today" in html  # 8 office hours from 08:00 on Monday
+    assert 'href="tel:01632960123"' in html
+    assert not JARGON.search(visible_text(html))

@@ -16,9 +16,10 @@ from tests.factories_alerts_load import (
     alert_of,
     close_at,
     depression_patient,
+    send_blood_pressure,
     send_phq9,
 )
-from tests.factories_reporting import move_clock
+from tests.factories_reporting import enrol, move_clock
 
 pytestmark = pytest.mark.django_db
 
@@ -188,3 +189,25 @@ def test_patients_and_carers_may_not_open_the_what_if_view(cast, verified_client
     user = cast.patient.user if who == "patient" else cast.carer
     url = reverse("alerts:what_if", args=["depression-anxiety", "severe-depression"])
     assert verified_client(user).get(url).status_code == 403
+
+
+def test_a_home_measurement_threshold_counts_each_reading_once(cast, monkeypatch):
+    # Systolic 185 (day 0), 170 (day 1), 150 (day 2): at 180 the first raises an urgent
+    # alert that stays open; at 165 the second fires too but attaches to that open alert.
+    move_clock(monkeypatch, T)
+    patient = factories.make_patient(tree=cast.tree, with_login=True)
+    enrol(patient, "hypertension")
+    for day, systolic in enumerate((185, 170, 150)):
+        at = T + dt.timedelta(days=day)
+        move_clock(monkeypatch, at + dt.timedelta(minutes=1))
+        send_blood_pressure(patient, at, systolic)
+    move_clock(monkeypatch, NOW)
+    programme, rule = rule_for("hypertension", "very-high-blood-pressure")
+    same = what_if(cast.clinician, programme=programme, rule=rule, new_value=180)
+    assert same.reports == 3
+    assert (same.fired_now, same.alerts_now, same.alerts_actual) == (1, 1, 1)
+    assert (same.fired_new, same.alerts_new, same.missed) == (1, 1, ())  # sources match
+    lower = what_if(cast.clinician, programme=programme, rule=rule, new_value=165)
+    assert (lower.fired_new, lower.alerts_new) == (2, 1)
+    higher = what_if(cast.clinician, programme=programme, rule=rule, new_value=190)
+    assert len(higher.missed) == 1

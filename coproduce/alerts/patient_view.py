@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -359,6 +360,13 @@ STATUS_WORDS = {
 }
 
 
+def in_sentence(name: str) -> str:
+    """A title inside a sentence: "mood questionnaire (PHQ-9)", but "PHQ-9" stays."""
+    if len(name) > 1 and name[0].isupper() and name[1].islower():
+        return name[0].lower() + name[1:]
+    return name
+
+
 def report_names(access: PatientAccess, sources: Iterable[str]) -> dict[str, str]:
     """A plain name for each report source: the questionnaire's name for patients, "home
     reading" or "dialysis session"."""
@@ -379,7 +387,7 @@ def report_names(access: PatientAccess, sources: Iterable[str]) -> dict[str, str
         kind, _slash, pk = source.partition("/")
         if kind == "QuestionnaireResponse":
             code = codes.get(int(pk), "")
-            names[source] = titles.get(code, "") or _("questionnaire")
+            names[source] = in_sentence(str(titles.get(code, "")) or _("questionnaire"))
         elif kind == "DialysisSession":
             names[source] = _("dialysis session")
         else:
@@ -434,7 +442,7 @@ def alerts_for_patient(access: PatientAccess, *, days: int = MY_ALERTS_DAYS) -> 
     since = now() - dt.timedelta(days=days)
     alerts = list(
         Alert.objects.filter(patient=access.patient)
-        .filter(last_triggered_at__gte=since)
+        .filter(Q(last_triggered_at__gte=since) | Q(closed_at__gte=since))
         .select_related("unit")
         .order_by("-last_triggered_at", "-pk")
     )

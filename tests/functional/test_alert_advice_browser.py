@@ -94,7 +94,7 @@ def test_question_9_above_0_shows_the_urgent_help_box_at_once(phone_tab, enrolle
     tab.page.get_by_role("link", name="Messages about your reports").click()
     tab.page.wait_for_load_state()
     expect(tab.page.get_by_role("heading", level=1)).to_have_text("Messages about my reports")
-    expect(tab.page.get_by_text("Your Mood questionnaire (PHQ-9) from").first).to_be_visible()
+    expect(tab.page.get_by_text("Your mood questionnaire (PHQ-9) from").first).to_be_visible()
     expect(tab.page.get_by_text("Waiting for your care team").first).to_be_visible()
     assert wcag_violations(tab) == ""
     assert tab.csp_violations == []

@@ -295,8 +295,8 @@ def test_my_alerts_says_in_plain_words_what_the_team_will_do_or_did(cast, client
     assert "bereavement" not in text  # the clinician's reason is not shown
     assert "Your care team has seen this" in text
     assert "Your care team will look at this by" in text
-    assert "Your Mood questionnaire (PHQ-9) from Monday 2 November" in text
-    assert "Symptom check" in text
+    assert "Your mood questionnaire (PHQ-9) from Monday 2 November" in text
+    assert "Your symptom check from Monday 2 November" in text
     for word in ("Waiting for your care team", "Seen by your care team", "Done"):
         assert word in text  # a word for each state, never colour alone
     for title in Alert.objects.values_list("title", flat=True):
@@ -305,11 +305,18 @@ def test_my_alerts_says_in_plain_words_what_the_team_will_do_or_did(cast, client
 
 
 def test_my_alerts_shows_the_last_90_days(cast, client, monkeypatch):
+    from coproduce.alerts.handling import alert_close
+
     enrol(cast.patient, "depression-anxiety")
     send_phq9(cast.patient, {"9": 1})
     move_clock(monkeypatch, START + dt.timedelta(days=91))
     text = visible_text(my_alerts(client, cast.patient.user).content.decode())
     assert "No messages." in text
+    # Closed within the last 90 days: shown again, with what the team did.
+    alert_close(user=cast.nurse, alert_id=Alert.objects.get().pk, action="appointment")
+    move_clock(monkeypatch, START + dt.timedelta(days=100))
+    text = visible_text(my_alerts(client, cast.patient.user).content.decode())
+    assert "arranged an appointment for you" in text
 
 
 def test_reading_my_alerts_is_audited(cast, client, monkeypatch):
@@ -329,7 +336,7 @@ def test_a_carer_who_may_see_reports_sees_the_patients_messages(cast, client, mo
     page = my_alerts(client, cast.carer, cast.patient)
     assert page.status_code == 200
     text = visible_text(page.content.decode())
-    assert "The Mood questionnaire (PHQ-9) from Monday 2 November" in text
+    assert "The mood questionnaire (PHQ-9) from Monday 2 November" in text
 
 
 def test_a_carer_without_the_view_scope_is_refused(cast, client):

@@ -17,7 +17,8 @@ Definitions (also in the page's help text):
   `Observation.derived_from`) and a blood-pressure reading with its pulse (grouped by
   patient and time, `effective_at`). Scores derived from a questionnaire are not counted
   again. Counted for the patients whose enrolment in the programme at the unit was open at
-  some time in the period; the unit's total counts each patient once.
+  some time in the period; the unit's total counts each patient once, over the programmes
+  that have alert rules.
 * **Alerts raised**: alerts opened in the period, by the unit whose queue holds them.
 * **Acknowledged within target**: of the alerts whose response-time target has passed or
   that were acknowledged (closing acknowledges), the share acknowledged by the target.
@@ -280,7 +281,9 @@ def unit_alert_load(units: list[Unit], *, since: dt.datetime, until: dt.datetime
                         durations=durations.get(key, []),
                     )
                 )
-        all_patients = set().union(*(p for (u, _c), p in patients_of.items() if u == unit.pk))
+        # Patients of the programmes shown (those with rules or alerts), each once.
+        shown = {row.programme_code for row in unit_rows}
+        all_patients = set().union(*(patients_of.get((unit.pk, c), set()) for c in shown))
         unit_figures = [f for (u, _c, _r), f in figures.items() if u == unit.pk]
         unit_durations = [d for (u, _c, _r), ds in durations.items() if u == unit.pk for d in ds]
         rows.extend(unit_rows)
@@ -342,8 +345,8 @@ def load_row(
     )
 
 
-def _figure(value: float | int | None, suffix: str = "") -> str:
-    return "-" if value is None else f"{value:g}{suffix}"
+def _figure(value: float | int | None, suffix: str = "", places: int = 0) -> str:
+    return "-" if value is None else f"{value:.{places}f}{suffix}"
 
 
 def load_table_text(rows: Iterable[LoadRow], *, days: int) -> str:
@@ -351,7 +354,7 @@ def load_table_text(rows: Iterable[LoadRow], *, days: int) -> str:
     the demo's closing note). Units where no rule ran are left out."""
     lines: list[str] = []
     header = (
-        f"{'rule':<52} {'reports':>7} {'alerts':>6} {'/100':>6} {'in time':>9} "
+        f"{'rule':<60} {'reports':>7} {'alerts':>6} {'/100':>6} {'in time':>9} "
         f"{'median h':>8} {'no action':>10}  actions"
     )
     by_unit: dict[tuple[int, str], list[LoadRow]] = defaultdict(list)
@@ -367,9 +370,10 @@ def load_table_text(rows: Iterable[LoadRow], *, days: int) -> str:
             no_action = f"{_figure(row.share_no_action, '%')} ({row.no_action}/{row.closed})"
             actions = ", ".join(f"{action} {n}" for action, n in row.actions if n) or "-"
             lines.append(
-                f"{name[:52]:<52} {row.reports:>7} {row.raised:>6} "
-                f"{_figure(row.per_100_reports):>6} {in_time:>9} "
-                f"{_figure(row.median_hours_to_acknowledge):>8} {no_action:>10}  {actions}"
+                f"{name[:60]:<60} {row.reports:>7} {row.raised:>6} "
+                f"{_figure(row.per_100_reports, places=1):>6} {in_time:>9} "
+                f"{_figure(row.median_hours_to_acknowledge, places=1):>8} {no_action:>10}  "
+                f"{actions}"
             )
     return "\n".join(lines).lstrip("\n") + "\n" if lines else "No alert rules ran.\n"
 
@@ -485,7 +489,7 @@ def _readings(rows: list[tuple]) -> dict[int, list[tuple]]:
 
 
 def stored_reports(
-    rule: AlertRule, patient_ids: list[int], since: dt.datetime, until: dt.datetime
+    rule: AlertRule, patient_ids: QuerySet | list[int], since: dt.datetime, until: dt.datetime
 ) -> list[StoredReport]:
     """The reports in [since, until) that carried the rule's watched value, each with the
     history `alerts_evaluate` would have read, rebuilt from the data stored now.
@@ -503,17 +507,20 @@ def stored_reports(
         code = instrument(instrument_code).score_code(score_name)
     else:
         code = name
+    series = Observation.objects.filter(
+        patient_id__in=patient_ids,
+        code=code,
+        is_current=True,
+        source__in=MEASURED_SOURCES,
+        effective_at__lt=until,
+        value_quantity__isnull=False,
+    )
+    if rule.kind == "threshold":  # the new value alone; other kinds need the earlier ones
+        series = series.filter(effective_at__gte=since)
     rows = list(
-        Observation.objects.filter(
-            patient_id__in=patient_ids,
-            code=code,
-            is_current=True,
-            source__in=MEASURED_SOURCES,
-            effective_at__lt=until,
-            value_quantity__isnull=False,
+        series.order_by("patient_id", "effective_at", "pk").values_list(
+            "patient_id", "effective_at", "value_quantity", "derived_from", "pk", "source"
         )
-        .order_by("patient_id", "effective_at", "pk")
-        .values_list("patient_id", "effective_at", "value_quantity", "derived_from", "pk", "source")
     )
     first_of: dict[tuple[int, dt.datetime], int] = {}
     if kind == "code":
@@ -549,7 +556,11 @@ def stored_reports(
 
 
 def _item_reports(
-    rule: AlertRule, name: str, patient_ids: list[int], since: dt.datetime, until: dt.datetime
+    rule: AlertRule,
+    name: str,
+    patient_ids: QuerySet | list[int],
+    since: dt.datetime,
+    until: dt.datetime,
 ) -> list[StoredReport]:
     instrument_code, _sep, link_id = name.partition("/")
     responses = list(
@@ -617,14 +628,12 @@ def what_if(
         raise ValueError(f"no what-if for a {rule.kind} rule")
     units = tuple(chosen_units(user, unit_id))
     since, until = period(WHAT_IF_DAYS, until)
-    patient_ids = sorted(
-        set(
-            enrolments_in([u.pk for u in units], since, until)
-            .filter(programme__code=programme.code)
-            .values_list("patient_id", flat=True)
-        )
+    patients = (
+        enrolments_in([u.pk for u in units], since, until)
+        .filter(programme__code=programme.code)
+        .values("patient_id")
     )
-    reports = stored_reports(rule, patient_ids, since, until) if patient_ids else []
+    reports = stored_reports(rule, patients, since, until)
 
     alerts = list(
         Alert.objects.filter(

@@ -212,9 +212,9 @@ def test_the_alert_load_command_prints_each_unit_with_rules(handled):
     assert "Unit 3" not in text  # no programme with rules there
     severe = next(line for line in text.splitlines() if "/severe-depression" in line)
     # reports, alerts, per 100, within target (1 of 1), median hours, no action (0 of 1)
-    assert severe.split()[1:7] == ["6", "2", "33.3", "100%", "(1/1)", "2"]
+    assert severe.split()[1:7] == ["6", "2", "33.3", "100%", "(1/1)", "2.0"]
     total = next(line for line in text.splitlines() if line.startswith("All rules"))
-    assert total.split()[2:10] == ["6", "3", "50", "50%", "(1/2)", "4", "50%", "(1/2)"]
+    assert total.split()[2:10] == ["6", "3", "50.0", "50%", "(1/2)", "4.0", "50%", "(1/2)"]
     assert "phoned 1, no-action 1" in total
     with pytest.raises(CommandError):
         call_command("alert_load", "--days", "0")

@@ -140,6 +140,8 @@ def test_the_page_shows_both_counts_and_the_missed_alert(reported, verified_clie
     assert "1 alert would not have been raised" in html
     assert "Phoned the patient" in html
     assert reported.a.local_id in html
+    x = alert_of(reported.a, "severe-depression")
+    assert f'href="{reverse("alerts:alert_detail", args=[x.pk])}"' in html
     first = client.get(url)
     assert first.status_code == 200
     assert "Now (20)" in first.content.decode()

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from coproduce.alerts.models import Alert
 from coproduce.core.clock import now
 from tests import factories
-from tests.factories_alerts_queue import enrolled, raised
+from tests.factories_alerts_queue import alert_for, enrolled, raised
 from tests.functional.conftest import log_in
 from tests.functional.test_accessibility import wcag_violations
 
@@ -131,5 +131,18 @@ def test_a_nurse_handles_the_alert_a_patients_report_raised(
     message.get_by_role("button", name=re.compile("^Open")).click()  # the patient's alert page
     phone_tab.page.wait_for_load_state()
     expect(phone_tab.page.get_by_text(re.compile("Your care team phoned you on"))).to_be_visible()
+    assert wcag_violations(phone_tab) == ""
+    assert phone_tab.csp_violations == []
+
+
+def test_the_queue_and_an_alert_work_on_a_phone(phone_tab, browser_cast, enrolled_patient):
+    """At 360 px each alert is a card; axe finds nothing on the queue or the alert page."""
+    alert = alert_for(enrolled_patient)
+    log_in(phone_tab, browser_cast.nurse)
+    phone_tab.goto(reverse("alerts:queue"))
+    expect(phone_tab.page.get_by_role("link", name=TITLE)).to_be_visible()
+    assert wcag_violations(phone_tab) == ""
+    phone_tab.goto(reverse("alerts:alert_detail", kwargs={"alert_id": alert.pk}))
+    expect(phone_tab.page.get_by_role("button", name="I am handling this")).to_be_visible()
     assert wcag_violations(phone_tab) == ""
     assert phone_tab.csp_violations == []

@@ -24,6 +24,7 @@ LINKS = {
         NavLink("reporting:mine", _("My reports")),
         NavLink("observations:my_measurements", _("My readings")),
         NavLink("careplans:my_dashboard", _("Charts and goals")),
+        NavLink("alerts:mine", _("Messages about my reports")),
         NavLink("reporting:notifications", _("Messages")),
         NavLink("access:my_carers", _("My carers")),
         NavLink("access:my_consents", _("My choices")),
@@ -34,10 +35,17 @@ LINKS = {
         NavLink("reporting:notifications", _("Messages")),
     ],
     Role.CLINICIAN: [
+        NavLink("alerts:queue", _("Alerts")),
         NavLink("patients:patient_list", _("Patients")),
         NavLink("patients:patient_create", _("New patient")),
+        NavLink("alerts:load", _("Alert load")),
+        NavLink("alerts:unit_settings_list", _("Unit alert settings")),
+        NavLink("reporting:notifications", _("Messages")),
     ],
-    Role.QI_LEAD: [NavLink("network:qi_home", _("Quality improvement"))],
+    Role.QI_LEAD: [
+        NavLink("network:qi_home", _("Quality improvement")),
+        NavLink("alerts:load", _("Alert load")),
+    ],
     Role.ADMINISTRATOR: [
         NavLink("network:admin_home", _("Administration")),
         NavLink("admin:index", _("Data administration")),

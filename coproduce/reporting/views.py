@@ -158,7 +158,7 @@ def preferences(request: HttpRequest, patient_id: int) -> HttpResponse:
     )
 
 
-@role_required(Role.PATIENT, Role.CARER)
+@role_required(Role.PATIENT, Role.CARER, Role.CLINICIAN)
 @require_GET
 def notifications(request: HttpRequest) -> HttpResponse:
     """The user's messages in the app, unread first."""
@@ -180,7 +180,7 @@ def safe_link(request: HttpRequest, link: str) -> str:
     return reverse("reporting:notifications")
 
 
-@role_required(Role.PATIENT, Role.CARER)
+@role_required(Role.PATIENT, Role.CARER, Role.CLINICIAN)
 @require_POST
 def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
     """Mark one of the user's messages read; with `open=1`, go on to where it points.
@@ -194,7 +194,7 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
     return redirect("reporting:notifications")
 
 
-@role_required(Role.PATIENT, Role.CARER)
+@role_required(Role.PATIENT, Role.CARER, Role.CLINICIAN)
 @require_POST
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
     count = services.notifications_mark_all_read(user=request.user)

@@ -18,6 +18,7 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from coproduce.access.models import CarerGrant
+from coproduce.alerts.models import UnitAlertSettings
 from coproduce.careplans import services as goal_services
 from coproduce.core.clock import now, today
 from coproduce.observations import services as observation_services
@@ -27,6 +28,9 @@ from coproduce.patients.selectors import patient_for_user
 from coproduce.programmes.definition import built_in_programme_paths, parse_programme
 from coproduce.programmes.services import programme_load
 from tests import factories
+from tests.factories_alerts_load import what_if_route
+from tests.factories_alerts_queue import alert_for
+from tests.factories_alerts_settings import lead_unit_kwargs, member_unit_kwargs, other_unit_kwargs
 from tests.factories_questionnaires import phq9_loaded, response_kwargs
 from tests.factories_reporting import due_report_for, notification_for
 
@@ -103,6 +107,16 @@ def questionnaire_route(*, sent: bool, step: bool = False) -> Route:
         kwargs=mine("patient"),
         kwargs_for={CARER: mine("carer"), CLINICIAN: mine("clinician")},
         swaps=(mine("other"), lambda w: {**mine("other")(w), "patient_id": w.cast.patient.pk}),
+    )
+
+
+def alert_route(method: str = "get") -> Route:
+    """A route of one alert: the cast's patient's; swaps to another unit's patient's."""
+    return Route(
+        frozenset({CLINICIAN}),
+        method=method,
+        kwargs=lambda w: {"alert_id": alert_for(w.cast.patient).pk},
+        swaps=(lambda w: {"alert_id": alert_for(w.cast.other_patient).pk},),
     )
 
 
@@ -287,15 +301,48 @@ MATRIX: dict[str, Route] = {
         kwargs_for={CARER: lambda w: {"patient_id": w.cast.child.pk}},
         swaps=(other,),
     ),
-    "reporting:notifications": Route(frozenset({PATIENT, CARER})),
+    # Clinicians get messages too: alerts escalated to them.
+    "reporting:notifications": Route(frozenset({PATIENT, CARER, CLINICIAN})),
     "reporting:notification_read": Route(
-        frozenset({PATIENT, CARER}),
+        frozenset({PATIENT, CARER, CLINICIAN}),
         method="post",
         kwargs=lambda w: {"notification_id": notification_for(w.cast.patient.user).pk},
-        kwargs_for={CARER: lambda w: {"notification_id": notification_for(w.cast.carer).pk}},
+        kwargs_for={
+            CARER: lambda w: {"notification_id": notification_for(w.cast.carer).pk},
+            CLINICIAN: lambda w: {"notification_id": notification_for(w.cast.clinician).pk},
+        },
         swaps=(lambda w: {"notification_id": notification_for(w.cast.other_clinician).pk},),
     ),
-    "reporting:notifications_read_all": Route(frozenset({PATIENT, CARER}), method="post"),
+    "reporting:notifications_read_all": Route(
+        frozenset({PATIENT, CARER, CLINICIAN}), method="post"
+    ),
+    # --- alerts: the queue, handling, escalation settings and load (issue 5) ---------------
+    "alerts:queue": Route(frozenset({CLINICIAN})),
+    "alerts:alert_detail": alert_route(),
+    "alerts:alert_claim": alert_route(method="post"),
+    "alerts:alert_release": alert_route(method="post"),
+    "alerts:alert_acknowledge": alert_route(method="post"),
+    "alerts:alert_close": alert_route(method="post"),
+    # Only a unit's lead sets its office hours, phones and next responder.
+    "alerts:unit_settings_list": Route(frozenset({CLINICIAN})),
+    "alerts:unit_settings": Route(
+        frozenset({CLINICIAN}),
+        kwargs=lead_unit_kwargs,
+        swaps=(other_unit_kwargs, member_unit_kwargs),
+    ),
+    "alerts:load": Route(frozenset({CLINICIAN, QI_LEAD})),
+    # Rules are network-wide data; a rule that does not exist is "not found".
+    "alerts:what_if": Route(
+        frozenset({CLINICIAN, QI_LEAD}),
+        kwargs=lambda w: what_if_route(),
+        swaps=(
+            lambda w: what_if_route(rule_id="no-such-rule"),
+            lambda w: {**what_if_route(), "programme_code": "no-such-programme"},
+        ),
+    ),
+    # The patient (and a carer who may see reports) reads what the team did about alerts.
+    "alerts:mine": Route(frozenset({PATIENT})),
+    "alerts:for_patient": Route(frozenset({PATIENT, CARER}), kwargs=own, swaps=(other,)),
     # --- questionnaires: filling in (patients, carers, clinicians) --------------------------
     "questionnaires:mine": Route(frozenset({PATIENT})),
     "questionnaires:my_responses": Route(QUESTIONNAIRE_ROLES, kwargs=own, swaps=(other,)),
@@ -566,8 +613,19 @@ def test_swapped_writes_change_nothing(world, verified_client):
             kwargs={"patient_id": world.cast.child.pk, "grant_id": world.stranger_grant.pk},
         )
     )
-    for obj in (world.other_enrolment, world.other_member, world.stranger_grant):
+    other_alert = alert_for(world.cast.other_patient)
+    for action in ("alert_claim", "alert_acknowledge"):
+        client.post(reverse(f"alerts:{action}", kwargs={"alert_id": other_alert.pk}))
+    client.post(
+        reverse("alerts:alert_close", kwargs={"alert_id": other_alert.pk}),
+        {"action": "phoned", "note": "Phoned"},
+    )
+    client.post(reverse("alerts:unit_settings", kwargs=other_unit_kwargs(world)), {"phone": "1"})
+    for obj in (world.other_enrolment, world.other_member, world.stranger_grant, other_alert):
         obj.refresh_from_db()
     assert world.other_enrolment.status == "active"
     assert world.other_member.removed_at is None
     assert world.stranger_grant.revoked_at is None
+    assert (other_alert.status, other_alert.claimed_by_id) == ("open", None)
+    other_unit = other_unit_kwargs(world)["unit_id"]
+    assert not UnitAlertSettings.objects.filter(unit_id=other_unit).exists()

@@ -11,6 +11,7 @@ from coproduce.access.policy import PatientAccess
 from coproduce.access.selectors import carer_grants_of
 from coproduce.accounts.decorators import role_required
 from coproduce.accounts.models import Role
+from coproduce.alerts.patient_view import messages_url
 from coproduce.observations.selectors import observations_recent
 from coproduce.observations.views.display import result_rows
 from coproduce.patients.selectors import patient_for_user
@@ -54,6 +55,7 @@ def carer_patient(request: HttpRequest, patient_id: int) -> HttpResponse:
             "scopes": scope_labels(access),
             "results": results,
             "grants": list(carer_grants_of(request.user)),
+            "alerts_url": messages_url(access),
             "can_report": access.can(CarerScope.REPORT_FOR_PATIENT)
             or access.can(CarerScope.REPORT_OWN),
         },

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from coproduce.accounts.decorators import role_required
 from coproduce.accounts.models import Role
+from coproduce.alerts.patient_view import alerts_for_patient
 from coproduce.careplans.trends import home_goal_views
 from coproduce.core.models import AuditAction, AuditEvent, AuditOutcome
 from coproduce.observations.selectors import latest_per_code
@@ -27,6 +28,8 @@ from coproduce.reporting.selectors import reports_summary
 ACCESS_LOG_PAGE_SIZE = 25
 # Patients in this programme log their own dialysis sessions from the home page.
 DIALYSIS_PROGRAMME = "kidney-dialysis"
+# "My health" shows the care team's replies to reports of the last two weeks.
+HOME_ALERT_DAYS = 14
 
 
 def no_record(request: HttpRequest) -> HttpResponse:
@@ -55,6 +58,7 @@ def my_home(request: HttpRequest) -> HttpResponse:
             "enrolments": enrolments,
             "results": result_rows(latest_per_code(access), measures_for(access)),
             "team": care_team_members(access),
+            "team_replies": alerts_for_patient(access, days=HOME_ALERT_DAYS)[:3],
         },
     )
 

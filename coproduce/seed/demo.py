@@ -21,6 +21,7 @@ from coproduce.access.models import CarerScope, ConsentKind, Relationship
 from coproduce.access.services import carer_grant_create, consent_record
 from coproduce.accounts.models import Profession, Role, User
 from coproduce.accounts.services import totp_device_enrol_with_key, user_create
+from coproduce.alerts.demo import demo_alerts_create
 from coproduce.careplans.demo import demo_goals_create
 from coproduce.interop.fhir.instrument_files import load_built_in_definitions
 from coproduce.network.models import Network, Unit
@@ -210,7 +211,8 @@ def demo_create(*, end_date: dt.date) -> int:
 
 def _story_data_create(users, patient_ids, end_date: dt.date) -> None:
     """What the demo patient and carer see between visits: home measurements, completed and
-    in-progress questionnaires, reports due and reminders, and goals in their own words."""
+    in-progress questionnaires, reports due and reminders, and goals in their own words;
+    and what the demo nurse's unit sees of them: alerts open, escalated and closed."""
     load_built_in_definitions()  # `coproduce instruments load`; unchanged rows are skipped
     story = {
         "patient": Patient.objects.get(pk=int(patient_ids[ADULT_INDEX])),
@@ -222,6 +224,7 @@ def _story_data_create(users, patient_ids, end_date: dt.date) -> None:
     demo_questionnaires_create(**story)
     demo_reporting_create(**story)
     demo_goals_create(**story)
+    demo_alerts_create(**story, nurse=users["nurse"], clinician=users["clinician"])
 
 
 def _login_create(login: DemoLogin) -> User:

@@ -6,9 +6,13 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from django.urls import reverse
 
 from coproduce.access.models import CarerGrant
 from coproduce.accounts.models import Role, User
+from coproduce.alerts.models import Alert, AlertStatus, AlertTrigger
+from coproduce.alerts.selectors import alerts_queue
+from coproduce.core.clock import travelled_to
 from coproduce.core.models import AuditEvent
 from coproduce.network.models import Network, Region, Unit
 from coproduce.observations.models import Observation
@@ -85,3 +89,54 @@ def test_the_history_import_writes_one_audit_event_with_the_row_count(demo_netwo
     # goes through the services, one audit event per row, and is not part of the import.
     imported = Observation.objects.exclude(reporter__isnull=False).exclude(derived_from__gt="")
     assert events.get().detail["rows"] == imported.count()
+
+
+# --- Alerts (issue 5: "the seeded data contains open, escalated and closed alerts") ----------
+
+
+def test_demo_has_open_acknowledged_escalated_and_closed_alerts(demo_network):
+    nurse = User.objects.get(username="nurse")
+    queue = alerts_queue(nurse)
+    statuses = {alert.status for alert in Alert.objects.all()}
+    assert statuses == {AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED, AlertStatus.CLOSED}
+    assert Alert.objects.filter(escalation_level__gte=1, status=AlertStatus.OPEN).exists()
+    assert Alert.objects.filter(escalation_level__gte=1, status=AlertStatus.CLOSED).exists()
+    assert {row.alert.severity for row in queue} >= {"high", "routine"}
+    assert len(queue) >= 5
+    # Closed alerts say what was done, or why nothing was.
+    for alert in Alert.objects.filter(status=AlertStatus.CLOSED):
+        assert alert.action
+        assert alert.action != "no-action" or alert.no_action_reason
+
+
+def test_demo_alert_history_is_in_time_order(demo_network):
+    """The replay handled each alert after it was raised and before `END`: nothing is
+    acknowledged before it opened, escalated after it was acknowledged, or in the future."""
+    end = dt.datetime.combine(END, dt.time(17, 0), tzinfo=dt.UTC)
+    for alert in Alert.objects.all():
+        assert alert.opened_at <= alert.last_triggered_at <= end
+        if alert.acknowledged_at:
+            assert alert.opened_at <= alert.acknowledged_at <= end
+            if alert.escalated_at:
+                assert alert.escalated_at <= alert.acknowledged_at
+        if alert.closed_at:
+            assert alert.acknowledged_at <= alert.closed_at <= end
+    # A report sent after an alert was closed never joins it.
+    for trigger in AlertTrigger.objects.select_related("alert"):
+        closed_at = trigger.alert.closed_at
+        assert closed_at is None or trigger.triggered_at <= closed_at
+
+
+def test_demo_patient_sees_what_the_team_did_about_his_reports(demo_network, client):
+    owen = User.objects.get(username="patient")
+    alerts = Alert.objects.filter(patient__user=owen).order_by("opened_at")
+    assert [(a.rule_id, a.status) for a in alerts] == [
+        ("very-high-blood-pressure", AlertStatus.CLOSED),
+        ("very-high-blood-pressure", AlertStatus.OPEN),
+    ]
+    assert alerts[0].action == "phoned"
+    client.force_login(owen)
+    with travelled_to(dt.datetime.combine(END, dt.time(18, 0), tzinfo=dt.UTC)):
+        page = client.get(reverse("alerts:mine")).content.decode()
+    assert "Your care team phoned you on" in page
+    assert "Waiting for your care team" in page

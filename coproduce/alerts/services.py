@@ -33,7 +33,13 @@ from coproduce.alerts.rules import (
 )
 from coproduce.core.audit import AuditAction, audit_record
 from coproduce.core.clock import now
-from coproduce.core.prepared import PreparedGet, PreparedInsert, PreparedRows, rows_of
+from coproduce.core.prepared import (
+    PreparedGet,
+    PreparedInsert,
+    PreparedRows,
+    PreparedUnion,
+    rows_of,
+)
 from coproduce.network.models import Unit
 from coproduce.observations.models import Observation
 from coproduce.patients.models import Enrolment, EnrolmentStatus, Patient
@@ -46,12 +52,11 @@ _RULES_CACHE: dict[tuple[str, str], tuple[AlertRule, ...]] = {}
 # Every report runs these, so their SQL is built once (ADR 0013).
 ACTIVE_ENROLMENTS = PreparedRows(
     Enrolment,
-    ["programme", "unit", "started_on"],
+    ["programme", "unit", "started_on", "programme__code", "programme__version"],
     where="{patient} = %s AND {status} = %s",
     params=["patient", "status"],
     order_by=["id"],
 )
-PROGRAMME_VERSION = PreparedRows(Programme, ["code", "version"], where="{id} = %s", params=["id"])
 _READING_WHERE = (
     "{patient} = %s AND {code} = %s AND {is_current} = %s AND {effective_at} <= %s"
     " AND {value_quantity} IS NOT NULL AND {derived_from} <> %s"
@@ -75,6 +80,7 @@ FIRST_READINGS = PreparedRows(
     order_by=["effective_at", "id"],
     limit=True,
 )
+LATEST_AND_FIRST = PreparedUnion(LATEST_READINGS, FIRST_READINGS)
 READINGS_SINCE = PreparedRows(
     Observation,
     _READING_COLUMNS,
@@ -118,10 +124,9 @@ def rules_of(code: str, version: str, definition: Mapping) -> tuple[AlertRule, .
 def patient_rules(patient_id: int) -> list[ProgrammeRules]:
     """Rules of the programmes the patient is enrolled in now (active enrolments)."""
     found = []
-    for programme_id, unit_id, started_on in ACTIVE_ENROLMENTS.rows(
+    for programme_id, unit_id, started_on, code, version in ACTIVE_ENROLMENTS.rows(
         patient_id, EnrolmentStatus.ACTIVE
     ):
-        code, version = PROGRAMME_VERSION.rows(programme_id)[0]
         if (code, version) not in _RULES_CACHE:
             definition = Programme.objects.values_list("definition", flat=True).get(pk=programme_id)
             rules_of(code, version, definition)
@@ -304,13 +309,24 @@ def history_of(
             continue
         code = key.partition(":")[2]
         where = (patient_id, code, True, at, exclude_source)
-        rows = LATEST_READINGS.rows(*where, limit=HISTORY_REPORTS + len(skip))
-        rows = [r for r in rows if r[3] not in skip][:HISTORY_REPORTS]
+        latest = HISTORY_REPORTS + len(skip)
+        if key in baseline_keys:
+            # The last reports and the first, in one statement. A row of the second part
+            # that is not in the first is older than all of the first part's rows.
+            both = LATEST_AND_FIRST.rows(where, where, limits=(latest, 1 + len(skip)))
+            kept = sorted(
+                {r[3]: r for r in both if r[3] not in skip}.values(),
+                key=lambda r: (r[0], r[3]),
+                reverse=True,
+            )
+            rows, first = kept[:HISTORY_REPORTS], kept[-1:]
+        else:
+            rows = LATEST_READINGS.rows(*where, limit=latest)
+            rows, first = [r for r in rows if r[3] not in skip][:HISTORY_REPORTS], []
         since = at - dt.timedelta(days=days)
         if days and len(rows) == HISTORY_REPORTS and rows[-1][0] > since:
             rows = [r for r in READINGS_SINCE.rows(*where, since) if r[3] not in skip]
-        if key in baseline_keys:
-            rows += [r for r in FIRST_READINGS.rows(*where, limit=1) if r[3] not in skip]
+        rows += first
         unique = {r[3]: r for r in rows}
         history[key] = [
             Reading(at=r[0], value=r[1], source=r[2] or f"Observation/{r[3]}")

@@ -187,7 +187,8 @@ class PreparedRows(Generic[M]):
     read that needs lists of values, not instances. `where` names columns by field name in
     braces and values as %s (`"{patient} = %s AND {code} = %s"`); `params` names the field
     each %s is compared with, so values are prepared as the ORM prepares them (SQLite
-    stores datetimes as text in UTC)."""
+    stores datetimes as text in UTC). A column `"programme__code"` reads a field of the row
+    a non-null foreign key points at, joined in the same statement."""
 
     def __init__(
         self,
@@ -200,30 +201,57 @@ class PreparedRows(Generic[M]):
         limit: bool = False,
     ):
         self.model = model
-        self.fields = [model._meta.get_field(name) for name in columns]
+        self.columns = list(columns)
+        self.joins = list(dict.fromkeys(c.split("__")[0] for c in columns if "__" in c))
+        for name in self.joins:
+            fk = model._meta.get_field(name)
+            if not fk.many_to_one or fk.null:
+                raise ValueError(f"{model.__name__}.{name} is not a non-null foreign key")
+        self.fields = [self._field(name) for name in columns]
         self.params = [model._meta.get_field(name) for name in params]
         self.where = where
         self.order_by = list(order_by)
         self.limit = limit
         self._prepared: dict[str, tuple[str, list[Converter | None]]] = {}
 
+    def _field(self, column: str) -> models.Field:
+        if "__" not in column:
+            return self.model._meta.get_field(column)
+        fk_name, name = column.split("__")
+        return self.model._meta.get_field(fk_name).related_model._meta.get_field(name)
+
+    def _alias(self, column: str) -> str:
+        return f"t{self.joins.index(column.split('__')[0]) + 1}" if "__" in column else "t0"
+
     def _prepare(self, connection: BaseDatabaseWrapper) -> tuple[str, list[Converter | None]]:
         quote = connection.ops.quote_name
         meta = self.model._meta
-        names = {f.name: quote(f.column) for f in meta.concrete_fields}
-        names |= {f.attname: quote(f.column) for f in meta.concrete_fields}
-        columns = ", ".join(quote(f.column) for f in self.fields)
+        names = {f.name: f"t0.{quote(f.column)}" for f in meta.concrete_fields}
+        names |= {f.attname: f"t0.{quote(f.column)}" for f in meta.concrete_fields}
+        columns = ", ".join(
+            f"{self._alias(c)}.{quote(f.column)}"
+            for c, f in zip(self.columns, self.fields, strict=True)
+        )
+        joins = "".join(
+            f" INNER JOIN {quote(fk.related_model._meta.db_table)} t{i}"
+            f" ON t{i}.{quote(fk.target_field.column)} = t0.{quote(fk.column)}"
+            for i, fk in enumerate((meta.get_field(n) for n in self.joins), start=1)
+        )
         where = self.where.format_map(names)
         order = ", ".join(
             f"{names[o.lstrip('-')]} {'DESC' if o.startswith('-') else 'ASC'}"
             for o in self.order_by
         )
-        sql = f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {where}"  # noqa: S608
+        sql = f"SELECT {columns} FROM {quote(meta.db_table)} t0{joins} WHERE {where}"  # noqa: S608
         if order:
             sql += f" ORDER BY {order}"
         if self.limit:
             sql += " LIMIT %s"
-        return sql, converters_for(connection, self.fields, meta.db_table)
+        converters = [
+            converters_for(connection, [f], self._alias(c))[0]
+            for c, f in zip(self.columns, self.fields, strict=True)
+        ]
+        return sql, converters
 
     def rows(self, *values: Any, limit: int | None = None, using: str = "default") -> list[list]:
         """The rows where the condition holds for `values` (one per `params` field)."""
@@ -236,4 +264,44 @@ class PreparedRows(Generic[M]):
         ]
         if self.limit:
             params.append(limit)
+        return [converted(connection, row, converters) for row in rows_of(connection, sql, params)]
+
+
+class PreparedUnion:
+    """The rows of two PreparedRows reads with the same columns in one statement (each
+    keeps its own order and limit): one round trip where a hot path needs both."""
+
+    def __init__(self, first: PreparedRows, second: PreparedRows):
+        if first.columns != second.columns:
+            raise ValueError("a union needs the same columns on both sides")
+        self.parts = (first, second)
+        self._prepared: dict[str, tuple[str, list[Converter | None]]] = {}
+
+    def rows(
+        self,
+        first: Sequence[Any],
+        second: Sequence[Any],
+        *,
+        limits: tuple[int | None, int | None] = (None, None),
+        using: str = "default",
+    ) -> list[list]:
+        """`first` and `second` are the values of each part's `params`; `limits` their
+        limits (for parts made with `limit=True`)."""
+        connection = connections[using]
+        if using not in self._prepared:
+            prepared = [part._prepare(connection) for part in self.parts]
+            # Sub-selects, so each part may have its ORDER BY and LIMIT (SQLite needs this).
+            sql = " UNION ALL ".join(
+                f"SELECT * FROM ({text}) u{i}"  # noqa: S608
+                for i, (text, _) in enumerate(prepared)
+            )
+            self._prepared[using] = (sql, prepared[0][1])
+        sql, converters = self._prepared[using]
+        params: list[Any] = []
+        for part, values, limit in zip(self.parts, (first, second), limits, strict=True):
+            params.extend(
+                f.get_db_prep_value(v, connection) for f, v in zip(part.params, values, strict=True)
+            )
+            if part.limit:
+                params.append(limit)
         return [converted(connection, row, converters) for row in rows_of(connection, sql, params)]

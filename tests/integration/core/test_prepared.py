@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from coproduce.core.audit import audit_record
 from coproduce.core.ids import as_pk
 from coproduce.core.models import AuditEvent
-from coproduce.core.prepared import PreparedGet, PreparedInsert, PreparedRows
+from coproduce.core.prepared import PreparedGet, PreparedInsert, PreparedRows, PreparedUnion
 from coproduce.observations.models import Observation
 from coproduce.patients.models import Patient
 from coproduce.questionnaires.models import QuestionnaireResponse
@@ -179,6 +179,67 @@ def test_prepared_rows_prepare_values_and_convert_columns_as_the_orm_does():
     rows = latest.rows(patient.pk, "loinc:29463-7", AT + dt.timedelta(minutes=30), limit=5)
     assert rows == [[AT + dt.timedelta(minutes=30), 72.0], [AT, 71.0]]
     assert latest.rows(patient.pk, "loinc:29463-7", AT, limit=5) == [[AT, 71.0]]  # equal: kept
+
+
+def weights(patient, count: int) -> list[Observation]:
+    rows = [
+        Observation(
+            patient=patient,
+            unit_id=patient.home_unit_id,
+            code="loinc:29463-7",
+            value_quantity=70 + n,
+            effective_at=AT + dt.timedelta(days=n),
+            recorded_at=AT,
+            source="patient",
+        )
+        for n in range(count)
+    ]
+    return list(PreparedInsert(Observation).insert(rows))
+
+
+WEIGHTS = {
+    "where": "{patient} = %s AND {code} = %s",
+    "params": ["patient", "code"],
+    "limit": True,
+}
+
+
+def test_a_union_gives_the_last_and_the_first_rows_in_one_statement():
+    patient = factories.make_patient(tree=factories.make_network())
+    weights(patient, 6)
+    columns = ["effective_at", "value_quantity"]
+    last = PreparedRows(Observation, columns, order_by=["-effective_at"], **WEIGHTS)
+    first = PreparedRows(Observation, columns, order_by=["effective_at"], **WEIGHTS)
+    union = PreparedUnion(last, first)
+    values = (patient.pk, "loinc:29463-7")
+    with CaptureQueriesContext(connection) as queries:
+        rows = union.rows(values, values, limits=(2, 1))
+    assert len(queries) == 1
+    assert rows == [
+        [AT + dt.timedelta(days=5), 75.0],
+        [AT + dt.timedelta(days=4), 74.0],
+        [AT, 70.0],
+    ]
+    assert union.rows(values, (patient.pk, "no-such-code"), limits=(1, 1)) == [
+        [AT + dt.timedelta(days=5), 75.0]
+    ]
+    with pytest.raises(ValueError, match="same columns"):
+        PreparedUnion(last, PreparedRows(Observation, ["id"], **WEIGHTS))
+
+
+def test_prepared_rows_read_columns_of_a_joined_row():
+    tree = factories.make_network()
+    patient = factories.make_patient(tree=tree, unit=tree.units[1])
+    weights(patient, 1)
+    rows = PreparedRows(
+        Observation,
+        ["value_quantity", "unit__name", "unit__time_zone", "patient__family_name"],
+        **WEIGHTS,
+    ).rows(patient.pk, "loinc:29463-7", limit=5)
+    unit = tree.units[1]
+    assert rows == [[70.0, unit.name, unit.time_zone, patient.family_name]]
+    with pytest.raises(ValueError, match="non-null foreign key"):
+        PreparedRows(Observation, ["reporter__username"], **WEIGHTS)
 
 
 def test_travelled_to_moves_now_for_the_block_only():

@@ -23,7 +23,7 @@ from coproduce.access.policy import PatientAccess
 from coproduce.accounts.models import Role, User
 from coproduce.alerts.rules import NewReport, watch_key
 from coproduce.alerts.services import alerts_evaluate
-from coproduce.core.audit import AuditAction, audit_record
+from coproduce.core.audit import AuditAction, audit_batch, audit_record
 from coproduce.core.clock import now
 from coproduce.core.prepared import PreparedGet, PreparedInsert
 from coproduce.observations.services import observations_record_derived
@@ -341,7 +341,7 @@ def response_submit(
         raise ResponseInvalid({getattr(error, "item", "__all__"): str(error)}) from None
     authored_at = authored_at or now()
     try:
-        with transaction.atomic():
+        with transaction.atomic(), audit_batch():
             if earlier is None:
                 response = QuestionnaireResponse(
                     patient=access.patient,

@@ -40,3 +40,24 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"Visit {self.pk}"
+
+
+class VisitAgenda(models.Model):
+    """What the patient wants to talk about at one visit: up to three concerns in their own
+    words (the first is the most important) and their questions. Written by the patient, or a
+    carer allowed to work on the care plan; editable until the visit starts."""
+
+    visit = models.OneToOneField(Visit, on_delete=models.PROTECT, related_name="agenda")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    # The concerns in order, most important first; never more than three, never empty ones.
+    concerns = models.JSONField(default=list)
+    questions = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Agenda for visit {self.visit_id}"

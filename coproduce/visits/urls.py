@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from coproduce.visits import views
 
 app_name = "visits"
-urlpatterns: list = []
+urlpatterns = [
+    path("patients/<int:patient_id>/visits/", views.visit_list, name="visit_list"),
+    path(
+        "patients/<int:patient_id>/visits/<int:visit_id>/agenda/",
+        views.agenda_edit,
+        name="agenda",
+    ),
+    path(
+        "patients/<int:patient_id>/visits/<int:visit_id>/summary/",
+        views.pre_visit_summary,
+        name="pre_visit_summary",
+    ),
+]

@@ -33,6 +33,7 @@ from tests.factories_alerts_queue import alert_for
 from tests.factories_alerts_settings import lead_unit_kwargs, member_unit_kwargs, other_unit_kwargs
 from tests.factories_questionnaires import phq9_loaded, response_kwargs
 from tests.factories_reporting import due_report_for, notification_for
+from tests.factories_visits import other_visit_kwargs, swapped_visit_kwargs, visit_kwargs
 
 ANONYMOUS, PATIENT, CARER, CLINICIAN, QI_LEAD, ADMINISTRATOR = (
     "anonymous",
@@ -354,6 +355,19 @@ MATRIX: dict[str, Route] = {
     "questionnaires:step": questionnaire_route(sent=False, step=True),
     "questionnaires:review": questionnaire_route(sent=False),
     "questionnaires:done": questionnaire_route(sent=True),
+    # --- visit preparation: agenda and pre-visit summary (issue 6) ---
+    # The cast's carer has no care-plan scope for either patient, so writes no agenda.
+    "visits:agenda": Route(
+        frozenset({PATIENT}),
+        kwargs=visit_kwargs,
+        swaps=(other_visit_kwargs, swapped_visit_kwargs),
+    ),
+    "visits:visit_list": Route(frozenset({CLINICIAN}), kwargs=own, swaps=(other,)),
+    "visits:pre_visit_summary": Route(
+        frozenset({CLINICIAN}),
+        kwargs=visit_kwargs,
+        swaps=(other_visit_kwargs, swapped_visit_kwargs),
+    ),
     # --- QI and administration ------------------------------------------------------------
     "network:qi_home": Route(frozenset({QI_LEAD})),
     "network:admin_home": Route(frozenset({ADMINISTRATOR})),

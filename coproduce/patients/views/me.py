@@ -24,6 +24,7 @@ from coproduce.patients.selectors import (
     own_patient_access,
 )
 from coproduce.reporting.selectors import reports_summary
+from coproduce.visits.selectors import agenda_invite
 
 ACCESS_LOG_PAGE_SIZE = 25
 # Patients in this programme log their own dialysis sessions from the home page.
@@ -59,6 +60,7 @@ def my_home(request: HttpRequest) -> HttpResponse:
             "results": result_rows(latest_per_code(access), measures_for(access)),
             "team": care_team_members(access),
             "team_replies": alerts_for_patient(access, days=HOME_ALERT_DAYS)[:3],
+            "agenda_invite": agenda_invite(access),
         },
     )
 

@@ -1,0 +1,112 @@
+"""Visit preparation: the patient's agenda for an upcoming visit (patient, or a carer who
+may work on the care plan) and the clinician's pre-visit summary. Access is checked by
+`patient_for_user` before anything is read; visits are looked up only within that access."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from coproduce.access.policy import PatientAccess
+from coproduce.accounts.decorators import role_required
+from coproduce.accounts.models import Role
+from coproduce.patients.selectors import patient_for_user
+from coproduce.visits import selectors, services
+from coproduce.visits.forms import AgendaForm
+from coproduce.visits.models import Visit
+
+
+def zone_of(access: PatientAccess) -> ZoneInfo:
+    return ZoneInfo(access.patient.home_unit.time_zone)
+
+
+def visit_in_record(access: PatientAccess, visit_id: int) -> Visit:
+    visit = selectors.visit_for_access(access, visit_id)
+    if visit is None:
+        raise Http404
+    return visit
+
+
+@role_required(Role.PATIENT, Role.CARER)
+@require_http_methods(["GET", "POST"])
+def agenda_edit(request: HttpRequest, patient_id: int, visit_id: int) -> HttpResponse:
+    """Write or change the agenda for an upcoming visit; read-only once it has started."""
+    access = patient_for_user(request.user, patient_id, purpose="visit-agenda")
+    if not services.may_write_agenda(access):
+        raise PermissionDenied(_("You cannot write this person's visit agenda."))
+    visit = visit_in_record(access, visit_id)
+    agenda = selectors.agenda_for(access, visit)
+    is_open = services.agenda_is_open(visit)
+    form = AgendaForm(
+        request.POST if request.method == "POST" and is_open else None,
+        initial=AgendaForm.initial_for(agenda),
+    )
+    if request.method == "POST" and not is_open:
+        messages.error(request, _("This visit has started, so its agenda cannot change."))
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_save(
+                access=access,
+                visit=visit,
+                concerns=form.concerns(),
+                questions=form.cleaned_data["questions"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your agenda was saved. Your care team will see it."))
+            return redirect("visits:agenda", patient_id=access.patient.pk, visit_id=visit.pk)
+    with timezone.override(zone_of(access)):
+        return render(
+            request,
+            "visits/agenda_form.html",
+            {
+                "patient": access.patient,
+                "access": access,
+                "visit": visit,
+                "agenda": agenda,
+                "is_open": is_open,
+                "form": form,
+                "max_concern": services.CONCERN_MAX,
+            },
+        )
+
+
+@role_required(Role.CLINICIAN)
+@require_GET
+def visit_list(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """The patient's upcoming and recent visits, each with its pre-visit summary."""
+    access = patient_for_user(request.user, patient_id, purpose="visits")
+    with timezone.override(zone_of(access)):
+        return render(
+            request,
+            "visits/visit_list.html",
+            {
+                "patient": access.patient,
+                "upcoming": selectors.visits_upcoming(access, limit=20),
+                "recent": selectors.visits_recent(access, limit=10),
+            },
+        )
+
+
+@role_required(Role.CLINICIAN)
+@require_GET
+def pre_visit_summary(request: HttpRequest, patient_id: int, visit_id: int) -> HttpResponse:
+    """What changed since the last visit (scores, alerts, questionnaires, goals) and the
+    patient's agenda."""
+    access = patient_for_user(request.user, patient_id, purpose="pre-visit-summary")
+    visit = visit_in_record(access, visit_id)
+    summary = selectors.pre_visit_summary(access, visit)
+    with timezone.override(zone_of(access)):
+        return render(
+            request,
+            "visits/pre_visit_summary.html",
+            {"patient": access.patient, "visit": visit, "summary": summary},
+        )

@@ -44,6 +44,7 @@ from coproduce.seed.registry import (
     UnitPlan,
     patient_chunk,
 )
+from coproduce.visits.demo import demo_visits_create
 
 DEMO_SLUG = "demo"
 DEMO_NAME = "Coproduce demo network"
@@ -225,6 +226,7 @@ def _story_data_create(users, patient_ids, end_date: dt.date) -> None:
     demo_reporting_create(**story)
     demo_goals_create(**story)
     demo_alerts_create(**story, nurse=users["nurse"], clinician=users["clinician"])
+    demo_visits_create(**story, clinician=users["clinician"])
 
 
 def _login_create(login: DemoLogin) -> User:

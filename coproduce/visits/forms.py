@@ -46,3 +46,40 @@ class AgendaForm(forms.Form):
 
     def concerns(self) -> list[str]:
         return [self.cleaned_data.get(f"concern_{i}", "") for i in (1, 2, 3)]
+
+
+class VisitBookForm(forms.Form):
+    """Book a visit: a day and time in the chosen unit's time zone, and the clinician."""
+
+    unit = forms.TypedChoiceField(label=_("Unit"), coerce=int)
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(
+        label=_("Time"),
+        help_text=_("In the unit's local time."),
+        widget=forms.TimeInput(attrs={"type": "time"}),
+    )
+    clinician = forms.TypedChoiceField(label=_("With"), coerce=int)
+
+    def __init__(self, *args, units, clinicians, **kwargs):
+        """`units`: the patient's units; `clinicians`: (user, unit ids they work in)."""
+        super().__init__(*args, **kwargs)
+        self.units = {unit.pk: unit for unit in units}
+        self.clinicians = {user.pk: (user, unit_ids) for user, unit_ids in clinicians}
+        self.fields["unit"].choices = [(u.pk, u.name) for u in units]
+        self.fields["clinician"].choices = [
+            (user.pk, user.display_name) for user, _ids in clinicians
+        ]
+
+    def clean(self):
+        data = super().clean()
+        unit_id, clinician_id = data.get("unit"), data.get("clinician")
+        if unit_id is None or clinician_id is None:
+            return data
+        user, unit_ids = self.clinicians[clinician_id]
+        if unit_id not in unit_ids:
+            self.add_error(
+                "clinician",
+                _("%(name)s does not work in %(unit)s. Choose someone who does.")
+                % {"name": user.display_name, "unit": self.units[unit_id].name},
+            )
+        return data

@@ -11,14 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coproduce.access.policy import PatientAccess
+from coproduce.accounts.models import Role, User
 from coproduce.alerts.models import Alert, AlertStatus
 from coproduce.careplans.selectors import OWN_STREAM, goals_for, measure_targets, series_all
 from coproduce.careplans.trends import direction_for, measure_name, quantity_for
 from coproduce.careplans.words import goal_progress_words, judged
 from coproduce.core.audit import AuditAction, audit_record
-from coproduce.core.clock import now
+from coproduce.core.clock import now, today
 from coproduce.core.ids import as_pk
-from coproduce.patients.models import Enrolment
+from coproduce.network.models import Unit, UnitMembership
+from coproduce.patients.models import Enrolment, EnrolmentStatus
 from coproduce.reporting.models import DueReport, DueStatus
 from coproduce.reporting.selectors import instrument_titles
 from coproduce.visits.models import Visit, VisitAgenda, VisitStatus
@@ -111,6 +113,36 @@ def agenda_invite(access: PatientAccess) -> AgendaInvite | None:
         VisitAgenda.objects.filter(visit=visit).exists(),
         timezone.localtime(visit.starts_at, zone).date(),
     )
+
+
+def booking_choices(access: PatientAccess) -> tuple[list[Unit], list[tuple[User, set[int]]]]:
+    """Where a visit can be booked (the patient's home unit and units of open enrolments)
+    and the clinicians working there today, each with the units they work in."""
+    unit_ids = {access.patient.home_unit_id} | set(
+        Enrolment.objects.filter(
+            patient=access.patient,
+            status__in=[EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED],
+        ).values_list("unit_id", flat=True)
+    )
+    units = list(Unit.objects.filter(pk__in=unit_ids).order_by("name", "pk"))
+    day = today()
+    memberships = (
+        UnitMembership.objects.filter(
+            unit_id__in=unit_ids,
+            started_on__lte=day,
+            user__role=Role.CLINICIAN,
+            user__is_active=True,
+        )
+        .exclude(ended_on__lt=day)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user_id")
+    )
+    clinicians: dict[int, tuple[User, set[int]]] = {}
+    for membership in memberships:
+        clinicians.setdefault(membership.user_id, (membership.user, set()))[1].add(
+            membership.unit_id
+        )
+    return units, list(clinicians.values())
 
 
 # --- the clinician's pre-visit summary ------------------------------------------------------

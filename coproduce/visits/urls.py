@@ -5,6 +5,12 @@ from coproduce.visits import views
 app_name = "visits"
 urlpatterns = [
     path("patients/<int:patient_id>/visits/", views.visit_list, name="visit_list"),
+    path("patients/<int:patient_id>/visits/new/", views.visit_book, name="visit_book"),
+    path(
+        "patients/<int:patient_id>/visits/<int:visit_id>/status/",
+        views.visit_status,
+        name="visit_status",
+    ),
     path(
         "patients/<int:patient_id>/visits/<int:visit_id>/agenda/",
         views.agenda_edit,

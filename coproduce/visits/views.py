@@ -4,6 +4,7 @@ may work on the care plan) and the clinician's pre-visit summary. Access is chec
 
 from __future__ import annotations
 
+import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -12,15 +13,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coproduce.access.policy import PatientAccess
 from coproduce.accounts.decorators import role_required
 from coproduce.accounts.models import Role
+from coproduce.core.clock import now
 from coproduce.patients.selectors import patient_for_user
+from coproduce.reporting.services import visit_reports_update
 from coproduce.visits import selectors, services
-from coproduce.visits.forms import AgendaForm
-from coproduce.visits.models import Visit
+from coproduce.visits.forms import AgendaForm, VisitBookForm
+from coproduce.visits.models import Visit, VisitStatus
 
 
 def zone_of(access: PatientAccess) -> ZoneInfo:
@@ -110,3 +113,69 @@ def pre_visit_summary(request: HttpRequest, patient_id: int, visit_id: int) -> H
             "visits/pre_visit_summary.html",
             {"patient": access.patient, "visit": visit, "summary": summary},
         )
+
+
+@role_required(Role.CLINICIAN)
+@require_http_methods(["GET", "POST"])
+def visit_book(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Book a visit at one of the patient's units with a clinician who works there. The
+    questionnaires due before it are created at once."""
+    access = patient_for_user(request.user, patient_id, purpose="visits")
+    units, clinicians = selectors.booking_choices(access)
+    form = VisitBookForm(
+        request.POST or None,
+        units=units,
+        clinicians=clinicians,
+        initial={"unit": access.patient.home_unit_id, "clinician": request.user.pk},
+    )
+    if request.method == "POST" and form.is_valid():
+        unit = form.units[form.cleaned_data["unit"]]
+        zone = ZoneInfo(unit.time_zone)
+        starts_at = dt.datetime.combine(
+            form.cleaned_data["day"], form.cleaned_data["time"], tzinfo=zone
+        )
+        if starts_at <= now():
+            form.add_error("day", _("Choose a date and time from now on."))
+        else:
+            try:
+                visit = services.visit_schedule(
+                    actor=request.user,
+                    patient=access.patient,
+                    unit=unit,
+                    starts_at=starts_at,
+                    clinician=form.clinicians[form.cleaned_data["clinician"]][0],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                visit_reports_update(actor=request.user, visit=visit)
+                messages.success(request, _("The visit was booked."))
+                return redirect("visits:visit_list", patient_id=access.patient.pk)
+    return render(request, "visits/visit_form.html", {"patient": access.patient, "form": form})
+
+
+@role_required(Role.CLINICIAN)
+@require_POST
+def visit_status(request: HttpRequest, patient_id: int, visit_id: int) -> HttpResponse:
+    """Mark a booked visit done (once it has started) or cancelled. Questionnaires due after
+    it open, or those due before a cancelled one are cancelled, at once."""
+    access = patient_for_user(request.user, patient_id, purpose="visits")
+    visit = visit_in_record(access, visit_id)
+    status = request.POST.get("status", "")
+    try:
+        if status == VisitStatus.DONE:
+            if visit.starts_at > now():
+                raise ValidationError(_("A visit can be marked done once it has started."))
+            visit = services.visit_mark_done(actor=request.user, visit=visit)
+            done = _("The visit was marked done.")
+        elif status == VisitStatus.CANCELLED:
+            visit = services.visit_cancel(actor=request.user, visit=visit)
+            done = _("The visit was cancelled.")
+        else:
+            raise ValidationError(_("Choose whether the visit was done or cancelled."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        visit_reports_update(actor=request.user, visit=visit)
+        messages.success(request, done)
+    return redirect("visits:pre_visit_summary", patient_id=access.patient.pk, visit_id=visit.pk)

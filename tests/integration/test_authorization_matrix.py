@@ -363,6 +363,13 @@ MATRIX: dict[str, Route] = {
         swaps=(other_visit_kwargs, swapped_visit_kwargs),
     ),
     "visits:visit_list": Route(frozenset({CLINICIAN}), kwargs=own, swaps=(other,)),
+    "visits:visit_book": Route(frozenset({CLINICIAN}), kwargs=own, swaps=(other,)),
+    "visits:visit_status": Route(
+        frozenset({CLINICIAN}),
+        method="post",
+        kwargs=visit_kwargs,
+        swaps=(other_visit_kwargs, swapped_visit_kwargs),
+    ),
     "visits:pre_visit_summary": Route(
         frozenset({CLINICIAN}),
         kwargs=visit_kwargs,

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "coproduce.careplans",
     "coproduce.visits",
     "coproduce.alerts",
+    "coproduce.decisions",
     "coproduce.seed",
     "coproduce.interop.fhir",
 ]

@@ -24,6 +24,7 @@ LINKS = {
         NavLink("reporting:mine", _("My reports")),
         NavLink("observations:my_measurements", _("My readings")),
         NavLink("careplans:my_dashboard", _("Charts and goals")),
+        NavLink("decisions:mine", _("My decisions")),
         NavLink("alerts:mine", _("Messages about my reports")),
         NavLink("reporting:notifications", _("Messages")),
         NavLink("access:my_carers", _("My carers")),

@@ -31,6 +31,11 @@ from tests import factories
 from tests.factories_alerts_load import what_if_route
 from tests.factories_alerts_queue import alert_for
 from tests.factories_alerts_settings import lead_unit_kwargs, member_unit_kwargs, other_unit_kwargs
+from tests.factories_decisions import (
+    decision_kwargs,
+    other_decision_in_own_record_kwargs,
+    other_decision_kwargs,
+)
 from tests.factories_questionnaires import phq9_loaded, response_kwargs
 from tests.factories_reporting import due_report_for, notification_for
 from tests.factories_visits import other_visit_kwargs, swapped_visit_kwargs, visit_kwargs
@@ -374,6 +379,26 @@ MATRIX: dict[str, Route] = {
         frozenset({CLINICIAN}),
         kwargs=visit_kwargs,
         swaps=(other_visit_kwargs, swapped_visit_kwargs),
+    ),
+    # --- shared decisions (issue 6) ---
+    # The cast's carer may see reports but not the care plan, so not the decisions.
+    "decisions:mine": Route(frozenset({PATIENT})),
+    "decisions:decision_list": Route(frozenset({PATIENT, CLINICIAN}), kwargs=own, swaps=(other,)),
+    "decisions:decision_detail": Route(
+        frozenset({PATIENT, CLINICIAN}),
+        kwargs=decision_kwargs,
+        swaps=(other_decision_kwargs, other_decision_in_own_record_kwargs),
+    ),
+    "decisions:decision_create": Route(frozenset({CLINICIAN}), kwargs=own, swaps=(other,)),
+    "decisions:decision_edit": Route(
+        frozenset({CLINICIAN}),
+        kwargs=decision_kwargs,
+        swaps=(other_decision_kwargs, other_decision_in_own_record_kwargs),
+    ),
+    "decisions:decision_review": Route(
+        frozenset({CLINICIAN}),
+        kwargs=decision_kwargs,
+        swaps=(other_decision_kwargs, other_decision_in_own_record_kwargs),
     ),
     # --- QI and administration ------------------------------------------------------------
     "network:qi_home": Route(frozenset({QI_LEAD})),

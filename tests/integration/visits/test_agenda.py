@@ -186,3 +186,31 @@ def test_no_invitation_without_an_upcoming_visit(cast, verified_client):
     upcoming_visit_for(cast.patient, days=-1)  # already started
     body = verified_client(cast.patient.user).get(reverse("patients:my_home")).content.decode()
     assert "tell us what you want to talk about" not in body
+
+
+def test_a_carer_with_the_care_plan_scope_uses_the_page(cast, verified_client):
+    visit = upcoming_visit_for(cast.child)
+    carer = factories.make_user(role="carer", network=cast.network)
+    factories.make_carer_grant(
+        patient=cast.child,
+        carer=carer,
+        granted_by=cast.clinician,
+        scopes=frozenset({"view_reports", "care_plan"}),
+    )
+    client = verified_client(carer)
+    assert client.get(agenda_url(visit)).status_code == 200
+    client.post(agenda_url(visit), {"concern_1": "Coughs at night"})
+    agenda = VisitAgenda.objects.get(visit=visit)
+    assert agenda.written_by == carer
+    body = verified_client(cast.clinician).get(
+        reverse(
+            "visits:pre_visit_summary",
+            kwargs={"patient_id": cast.child.pk, "visit_id": visit.pk},
+        )
+    )
+    assert carer.display_name in body.content.decode()
+
+
+def test_a_carer_without_the_scope_is_refused_the_page(cast, verified_client):
+    visit = upcoming_visit_for(cast.child)
+    assert verified_client(cast.carer).get(agenda_url(visit)).status_code == 403

@@ -19,12 +19,16 @@ def at_local(day: dt.date, zone: ZoneInfo) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(10, 30), zone)
 
 
+def people_then(access) -> tuple[int, ...]:
+    """Everyone who could take part at the (travelled) time of the visit."""
+    return tuple(possible_participants(access).values_list("pk", flat=True))
+
+
 def demo_decisions_create(
     *, patient, clinician, end_date: dt.date, **_story
 ) -> list[SharedDecision]:
     """Two decisions for `patient`, recorded by `clinician`."""
     access = patient_for_user(clinician, patient.pk, purpose="demo")
-    people = tuple(possible_participants(access).values_list("pk", flat=True))
     zone = ZoneInfo(patient.home_unit.time_zone)
     present = max(end_date, today())
     decisions = []
@@ -41,7 +45,7 @@ def demo_decisions_create(
                         "Feeling less wiped out after dialysis",
                         "Not putting too much on my wife",
                     ),
-                    participant_ids=people,
+                    participant_ids=people_then(access),
                     choice="home-haemodialysis",
                     reasons=(
                         "I can dialyse in the evening after work and I lose less of the day. "
@@ -77,7 +81,7 @@ def demo_decisions_create(
                         "Getting home dialysis right first",
                         "Not missing my chance of a transplant",
                     ),
-                    participant_ids=people,
+                    participant_ids=people_then(access),
                 ),
             )
         )

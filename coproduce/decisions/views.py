@@ -162,9 +162,18 @@ def decision_detail(request: HttpRequest, patient_id: int, decision_id: int) -> 
                 "chosen": decision.chosen_option(),
                 "participants": participant_labels(decision),
                 "is_clinician": is_clinician,
-                "versions": selectors.decision_versions(access, decision) if is_clinician else [],
+                "versions": version_rows(access, decision) if is_clinician else [],
             },
         )
+
+
+def version_rows(access: PatientAccess, decision: SharedDecision) -> list[tuple[object, str]]:
+    """Each saved version with its choice in words."""
+    titles = {o["key"]: o["title"] for o in decision.options}
+    return [
+        (v, titles.get(v.choice, "") if v.choice else _("Not yet decided"))
+        for v in selectors.decision_versions(access, decision)
+    ]
 
 
 def participant_labels(decision: SharedDecision) -> list[str]:

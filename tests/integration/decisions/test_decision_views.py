@@ -185,3 +185,17 @@ def test_another_units_clinician_cannot_open_or_change_a_decision(cast, verified
         response = client.get(reverse(f"decisions:{name}", args=[cast.patient.pk, decision.pk]))
         assert response.status_code == 403
         assert cast.patient.family_name not in response.content.decode()
+
+
+def test_the_clinician_sees_each_version_with_its_choice_in_words(cast, verified_client):
+    decision = make_decision(clinician=cast.clinician, patient=cast.patient)
+    client = verified_client(cast.clinician)
+    client.post(
+        reverse("decisions:decision_edit", args=[cast.patient.pk, decision.pk]),
+        {"choice": "peritoneal-dialysis"},
+    )
+    page = client.get(
+        reverse("decisions:decision_detail", args=[cast.patient.pk, decision.pk])
+    ).content.decode()
+    history = page[page.index('id="history-heading"') :]
+    assert history.index("Peritoneal dialysis at home") < history.index("Not yet decided")

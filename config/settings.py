@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "coproduce.visits",
     "coproduce.alerts",
     "coproduce.decisions",
+    "coproduce.skills",
     "coproduce.seed",
     "coproduce.interop.fhir",
 ]

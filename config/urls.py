@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("coproduce.visits.urls")),
     path("", include("coproduce.alerts.urls")),
     path("", include("coproduce.decisions.urls")),
+    path("", include("coproduce.skills.urls")),
     path("", include("coproduce.network.urls")),
     path("admin/", admin_site.urls),
 ]

@@ -38,6 +38,7 @@ LINKS = {
     Role.CLINICIAN: [
         NavLink("alerts:queue", _("Alerts")),
         NavLink("patients:patient_list", _("Patients")),
+        NavLink("skills:countersign_queue", _("Sessions to countersign")),
         NavLink("patients:patient_create", _("New patient")),
         NavLink("alerts:load", _("Alert load")),
         NavLink("alerts:unit_settings_list", _("Unit alert settings")),

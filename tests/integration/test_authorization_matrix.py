@@ -38,6 +38,7 @@ from tests.factories_decisions import (
 )
 from tests.factories_questionnaires import phq9_loaded, response_kwargs
 from tests.factories_reporting import due_report_for, notification_for
+from tests.factories_skills import other_session_kwargs, session_kwargs, swapped_session_kwargs
 from tests.factories_visits import other_visit_kwargs, swapped_visit_kwargs, visit_kwargs
 
 ANONYMOUS, PATIENT, CARER, CLINICIAN, QI_LEAD, ADMINISTRATOR = (
@@ -399,6 +400,13 @@ MATRIX: dict[str, Route] = {
         frozenset({CLINICIAN}),
         kwargs=decision_kwargs,
         swaps=(other_decision_kwargs, other_decision_in_own_record_kwargs),
+    ),
+    # --- countersigning patient-documented procedures (issue 6) ---
+    "skills:countersign_queue": Route(frozenset({CLINICIAN})),
+    "skills:session_review": Route(
+        frozenset({CLINICIAN}),
+        kwargs=session_kwargs,
+        swaps=(other_session_kwargs, swapped_session_kwargs),
     ),
     # --- QI and administration ------------------------------------------------------------
     "network:qi_home": Route(frozenset({QI_LEAD})),

@@ -37,6 +37,7 @@ from coproduce.observations.views.pages import unit_zone
 from coproduce.patients.forms import add_service_errors
 from coproduce.patients.models import EnrolmentStatus
 from coproduce.patients.selectors import enrolments_for, own_patient_access, patient_for_user
+from coproduce.skills.selectors import reviews_by_session
 
 REPORTING_ROLES = (Role.PATIENT, Role.CARER, Role.CLINICIAN)
 DIALYSIS_PROGRAMME = "kidney-dialysis"
@@ -255,6 +256,9 @@ def dialysis_session_list(request: HttpRequest, patient_id: int) -> HttpResponse
         measurements.unit_preferences(request.user),
         access.patient.user_id,
     )
+    # A clinician's countersignatures and queries, shown with each session (coproduce.skills).
+    reviews = reviews_by_session(access, [row.session.pk for row in rows])
+    rows = [(row, reviews[row.session.pk]) for row in rows]
     with timezone.override(unit_zone(access.patient)):
         return render(
             request,

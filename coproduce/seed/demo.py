@@ -45,6 +45,7 @@ from coproduce.seed.registry import (
     UnitPlan,
     patient_chunk,
 )
+from coproduce.skills.demo import demo_skills_create
 from coproduce.visits.demo import demo_visits_create
 
 DEMO_SLUG = "demo"
@@ -229,6 +230,7 @@ def _story_data_create(users, patient_ids, end_date: dt.date) -> None:
     demo_decisions_create(**story, clinician=users["clinician"])
     demo_alerts_create(**story, nurse=users["nurse"], clinician=users["clinician"])
     demo_visits_create(**story, clinician=users["clinician"])
+    demo_skills_create(**story, nurse=users["nurse"])
 
 
 def _login_create(login: DemoLogin) -> User:

@@ -180,8 +180,10 @@ def checked_common(
     review_on: dt.date | None,
     review_on_before: dt.date | None,
     errors: dict[str, list[str]],
+    earlier: list[int] | tuple[int, ...] = (),
 ) -> dict[str, object]:
-    allowed = set(possible_participants(access).values_list("pk", flat=True))
+    # People recorded earlier stay allowed (a carer whose grant ended still took part).
+    allowed = set(possible_participants(access).values_list("pk", flat=True)) | set(earlier)
     people = sorted(set(participant_ids))
     if any(pk not in allowed for pk in people):
         errors["participants"] = [_("Choose people from the list.")]
@@ -328,6 +330,7 @@ def decision_update(
             review_on=change.review_on,
             review_on_before=row.review_on,
             errors=errors,
+            earlier=row.participant_ids,
         )
         if errors:
             raise ValidationError(errors)

@@ -65,10 +65,16 @@ def decision_in_record(access: PatientAccess, decision_id: int) -> SharedDecisio
     return decision
 
 
-def participant_choices(access: PatientAccess) -> list[tuple[object, str]]:
+def participant_choices(
+    access: PatientAccess, decision: SharedDecision | None = None
+) -> list[tuple[object, str]]:
+    """Who could take part now, and who took part when the decision was recorded."""
+    people = list(selectors.possible_participants(access))
+    if decision is not None:
+        known = {u.pk for u in people}
+        people += [u for u in decision.participants.all() if u.pk not in known]
     return [
-        (user, f"{user.display_name} ({ROLE_WORDS.get(user.role, user.role)})")
-        for user in selectors.possible_participants(access)
+        (user, f"{user.display_name} ({ROLE_WORDS.get(user.role, user.role)})") for user in people
     ]
 
 
@@ -277,7 +283,7 @@ def decision_edit(request: HttpRequest, patient_id: int, decision_id: int) -> Ht
     data = request.POST if request.method == "POST" else None
     form = DecisionForm(
         data,
-        participants=participant_choices(access),
+        participants=participant_choices(access, decision),
         options=[(o["key"], o["title"]) for o in decision.options],
         initial={
             "participants": [str(pk) for pk in decision.participant_ids],

@@ -10,6 +10,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from coproduce.access.models import CarerGrant
+from coproduce.access.services import carer_grant_revoke
 from coproduce.core.clock import now, today, travelled_to
 from coproduce.core.models import AuditEvent
 from coproduce.decisions import selectors, services
@@ -245,3 +247,18 @@ def test_a_carer_sees_decisions_only_with_the_care_plan_scope(cast):
     with_scope = patient_for_user(grant.carer, cast.patient.pk)
     assert selectors.decisions_for(with_scope) == [decision]
     assert selectors.decision_for_access(with_scope, decision.pk) == decision
+
+
+def test_a_carer_who_took_part_stays_a_participant_after_their_grant_ends(cast):
+    decision = make_decision(
+        clinician=cast.clinician, patient=cast.patient, participant_ids=(cast.carer.pk,)
+    )
+    grant = CarerGrant.objects.get(patient=cast.patient, carer=cast.carer)
+    carer_grant_revoke(actor=cast.patient.user, grant=grant)
+    services.decision_update(
+        access=clinician_access(cast),
+        decision=decision,
+        change=DecisionChange(participant_ids=(cast.carer.pk,), choice="peritoneal-dialysis"),
+    )
+    decision.refresh_from_db()
+    assert decision.participant_ids == [cast.carer.pk]

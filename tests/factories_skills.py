@@ -12,6 +12,8 @@ from coproduce.observations.measurements import Entered
 from coproduce.observations.models import DialysisSession
 from coproduce.patients.models import Patient
 from coproduce.patients.selectors import patient_for_user
+from coproduce.skills.models import ChecklistAssignment
+from coproduce.skills.services import checklist_assign
 
 
 def session_entry(*, hours_ago: float = 5, weight_before: float = 72.4) -> DialysisEntry:
@@ -65,3 +67,35 @@ def other_session_kwargs(w) -> dict:
 def swapped_session_kwargs(w) -> dict:
     """The cast's patient with another patient's session id."""
     return {**other_session_kwargs(w), "patient_id": w.cast.patient.pk}
+
+
+def assignment_of(patient: Patient, clinician, checklist_id: str = "self-dialysis"):
+    """The patient's checklist, assigned by `clinician` through the service (once)."""
+    existing = ChecklistAssignment.objects.filter(
+        patient=patient, checklist_id=checklist_id
+    ).first()
+    if existing is not None:
+        return existing
+    access = patient_for_user(clinician, patient.pk)
+    return checklist_assign(access=access, checklist_id=checklist_id)
+
+
+def checklist_kwargs(w) -> dict:
+    """The cast's patient and their checklist."""
+    return {
+        "patient_id": w.cast.patient.pk,
+        "assignment_id": assignment_of(w.cast.patient, w.cast.clinician).pk,
+    }
+
+
+def other_checklist_kwargs(w) -> dict:
+    """Another unit's patient and their checklist."""
+    return {
+        "patient_id": w.cast.other_patient.pk,
+        "assignment_id": assignment_of(w.cast.other_patient, w.cast.other_clinician).pk,
+    }
+
+
+def swapped_checklist_kwargs(w) -> dict:
+    """The cast's patient with another patient's checklist id."""
+    return {**other_checklist_kwargs(w), "patient_id": w.cast.patient.pk}

@@ -41,3 +41,71 @@ class SessionReview(models.Model):
                 name="session_query_has_comment",
             ),
         ]
+
+
+class Level(models.TextChoices):
+    NOT_STARTED = "not-started", _("Not started yet")
+    TAUGHT = "taught", _("Taught: shown how")
+    SUPERVISED = "supervised", _("Supervised: does it with someone watching")
+    INDEPENDENT = "independent", _("Independent: does it safely alone")
+
+
+class ChecklistAssignment(models.Model):
+    """A competency checklist (coproduce/skills/content/<id>.toml) a clinician assigned to a
+    patient, at the checklist's version then, and the clinician's sign-off once every step
+    is independent. Step levels and practice notes are StepEntry rows."""
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    checklist_id = models.CharField(max_length=64)
+    checklist_version = models.CharField(max_length=20)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    assigned_at = models.DateTimeField()
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "checklist_id"], name="checklist_assigned_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(signed_off_by__isnull=True, signed_off_at__isnull=True)
+                | models.Q(signed_off_by__isnull=False, signed_off_at__isnull=False),
+                name="checklist_sign_off_who_and_when",
+            ),
+        ]
+
+
+class StepEntry(models.Model):
+    """One change to a step, never changed afterwards: a clinician setting the level (with
+    an optional note), or the patient or a carer noting that they practised (no level)."""
+
+    assignment = models.ForeignKey(
+        ChecklistAssignment, on_delete=models.PROTECT, related_name="entries"
+    )
+    step_id = models.CharField(max_length=64)
+    level = models.CharField(max_length=12, choices=Level.choices, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    recorded_at = models.DateTimeField()
+    note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(level="") | ~models.Q(note=""),
+                name="step_entry_level_or_note",
+            ),
+        ]

@@ -38,7 +38,14 @@ from tests.factories_decisions import (
 )
 from tests.factories_questionnaires import phq9_loaded, response_kwargs
 from tests.factories_reporting import due_report_for, notification_for
-from tests.factories_skills import other_session_kwargs, session_kwargs, swapped_session_kwargs
+from tests.factories_skills import (
+    checklist_kwargs,
+    other_checklist_kwargs,
+    other_session_kwargs,
+    session_kwargs,
+    swapped_checklist_kwargs,
+    swapped_session_kwargs,
+)
 from tests.factories_visits import other_visit_kwargs, swapped_visit_kwargs, visit_kwargs
 
 ANONYMOUS, PATIENT, CARER, CLINICIAN, QI_LEAD, ADMINISTRATOR = (
@@ -407,6 +414,28 @@ MATRIX: dict[str, Route] = {
         frozenset({CLINICIAN}),
         kwargs=session_kwargs,
         swaps=(other_session_kwargs, swapped_session_kwargs),
+    ),
+    # The cast's carer has no care-plan scope, so sees no checklists.
+    "skills:checklist_list": Route(frozenset({PATIENT, CLINICIAN}), kwargs=own, swaps=(other,)),
+    "skills:checklist_assign": Route(
+        frozenset({CLINICIAN}), kwargs=own, method="post", swaps=(other,)
+    ),
+    "skills:checklist_detail": Route(
+        frozenset({PATIENT, CLINICIAN}),
+        kwargs=checklist_kwargs,
+        swaps=(other_checklist_kwargs, swapped_checklist_kwargs),
+    ),
+    "skills:step_record": Route(
+        frozenset({PATIENT, CLINICIAN}),
+        method="post",
+        kwargs=checklist_kwargs,
+        swaps=(other_checklist_kwargs, swapped_checklist_kwargs),
+    ),
+    "skills:checklist_sign_off": Route(
+        frozenset({CLINICIAN}),
+        method="post",
+        kwargs=checklist_kwargs,
+        swaps=(other_checklist_kwargs, swapped_checklist_kwargs),
     ),
     # --- QI and administration ------------------------------------------------------------
     "network:qi_home": Route(frozenset({QI_LEAD})),

@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from coproduce.access.models import CarerScope
 from coproduce.access.policy import PatientAccess
 from coproduce.accounts.decorators import role_required
 from coproduce.accounts.models import Role
@@ -267,6 +268,9 @@ def dialysis_session_list(request: HttpRequest, patient_id: int) -> HttpResponse
                 **page_context(access),
                 "rows": rows,
                 "can_record": bool(measurements.streams_for(access)),
+                # Self-management skills are part of the care plan (coproduce.skills).
+                "may_see_skills": access.as_role == Role.CLINICIAN
+                or access.can(CarerScope.CARE_PLAN),
                 "next_steps": next_steps_after(request, access),
             },
         )

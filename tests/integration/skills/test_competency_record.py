@@ -183,3 +183,12 @@ def test_a_patient_posting_a_level_only_adds_nothing(cast, verified_client):
     assert response.status_code == 302
     [entry] = StepEntry.objects.all()
     assert (entry.level, entry.note) == ("", "I did it.")
+
+
+def test_the_dialysis_list_links_to_the_skills_only_for_who_may_see_them(cast, verified_client):
+    list_url = reverse("observations:dialysis_session_list", kwargs={"patient_id": cast.patient.pk})
+    skills_url = reverse("skills:checklist_list", kwargs={"patient_id": cast.patient.pk})
+    assert skills_url in verified_client(cast.patient.user).get(list_url).content.decode()
+    assert skills_url not in verified_client(cast.carer).get(list_url).content.decode()
+    assert verified_client(cast.carer).get(skills_url).status_code == 403
+    assert skills_url in verified_client(carer_with_care_plan(cast)).get(list_url).content.decode()

@@ -25,6 +25,7 @@ LINKS = {
         NavLink("observations:my_measurements", _("My readings")),
         NavLink("careplans:my_dashboard", _("Charts and goals")),
         NavLink("decisions:mine", _("My decisions")),
+        NavLink("skills:mine", _("My skills")),
         NavLink("alerts:mine", _("Messages about my reports")),
         NavLink("reporting:notifications", _("Messages")),
         NavLink("access:my_carers", _("My carers")),

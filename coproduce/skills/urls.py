@@ -38,3 +38,4 @@ urlpatterns += [
         name="checklist_sign_off",
     ),
 ]
+urlpatterns += [path("me/skills/", views.mine, name="mine")]

@@ -21,7 +21,7 @@ from coproduce.observations.measurements import unit_preferences
 from coproduce.observations.views.measurement_rows import session_rows
 from coproduce.observations.views.pages import unit_zone
 from coproduce.patients.forms import add_service_errors
-from coproduce.patients.selectors import patient_for_user
+from coproduce.patients.selectors import own_patient_access, patient_for_user
 from coproduce.skills import selectors, services
 from coproduce.skills.forms import (
     ChecklistAssignForm,
@@ -236,3 +236,13 @@ def checklist_sign_off(request: HttpRequest, patient_id: int, assignment_id: int
     return redirect(
         "skills:checklist_detail", patient_id=access.patient.pk, assignment_id=view.assignment.pk
     )
+
+
+@role_required(Role.PATIENT)
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    """The patient's own skills, from a link that needs no record number."""
+    access = own_patient_access(request.user, purpose="competency-checklists")
+    if access is None:
+        return render(request, "patients/no_record.html")
+    return checklist_list_page(request, access, None)

@@ -416,6 +416,7 @@ MATRIX: dict[str, Route] = {
         swaps=(other_session_kwargs, swapped_session_kwargs),
     ),
     # The cast's carer has no care-plan scope, so sees no checklists.
+    "skills:mine": Route(frozenset({PATIENT})),
     "skills:checklist_list": Route(frozenset({PATIENT, CLINICIAN}), kwargs=own, swaps=(other,)),
     "skills:checklist_assign": Route(
         frozenset({CLINICIAN}), kwargs=own, method="post", swaps=(other,)

@@ -192,3 +192,12 @@ def test_the_dialysis_list_links_to_the_skills_only_for_who_may_see_them(cast, v
     assert skills_url not in verified_client(cast.carer).get(list_url).content.decode()
     assert verified_client(cast.carer).get(skills_url).status_code == 403
     assert skills_url in verified_client(carer_with_care_plan(cast)).get(list_url).content.decode()
+
+
+def test_the_patient_finds_their_skills_from_my_skills(cast, verified_client):
+    assignment_of(cast.patient, cast.clinician)
+    page = verified_client(cast.patient.user).get(reverse("skills:mine")).content.decode()
+    assert "My self-management skills" in page
+    assert "Doing my own haemodialysis at home" in page
+    assert "0 of 10 steps done independently" in page
+    assert "Assign a checklist" not in page

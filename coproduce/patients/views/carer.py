@@ -56,6 +56,7 @@ def carer_patient(request: HttpRequest, patient_id: int) -> HttpResponse:
             "results": results,
             "grants": list(carer_grants_of(request.user)),
             "alerts_url": messages_url(access),
+            "sees_care_plan": access.can(CarerScope.CARE_PLAN),
             "can_report": access.can(CarerScope.REPORT_FOR_PATIENT)
             or access.can(CarerScope.REPORT_OWN),
         },

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.urls import reverse
 
+from coproduce.access import services as access_services
 from coproduce.access.models import CarerGrant, ConsentDecision
 from coproduce.core.clock import now, today
 from coproduce.observations import services as observation_services
@@ -200,3 +201,22 @@ def test_clinician_cannot_add_a_carer_for_an_adult(cast, login_as):
     )
     assert response.status_code == 403
     assert not CarerGrant.objects.filter(patient=cast.patient, carer=parent).exists()
+
+
+def test_carer_finds_decisions_and_skills_only_with_the_care_plan_scope(cast, login_as):
+    page = reverse("patients:carer_patient", kwargs={"patient_id": cast.child.pk})
+    decisions = reverse("decisions:decision_list", kwargs={"patient_id": cast.child.pk})
+    body = login_as(cast.carer).get(page).content.decode()
+    assert decisions not in body  # the cast's carer has no care-plan scope
+    # A new grant with the care-plan scope, as the clinician would give it.
+    old = CarerGrant.objects.get(patient=cast.child, carer=cast.carer, revoked_at__isnull=True)
+    access_services.carer_grant_revoke(actor=cast.clinician, grant=old)
+    factories.make_carer_grant(
+        patient=cast.child,
+        carer=cast.carer,
+        granted_by=cast.clinician,
+        scopes=frozenset({*old.scopes, "care_plan"}),
+    )
+    body = login_as(cast.carer).get(page).content.decode()
+    assert decisions in body
+    assert reverse("skills:checklist_list", args=[cast.child.pk]) in body

@@ -37,6 +37,7 @@ LINKS = {
         NavLink("reporting:notifications", _("Messages")),
     ],
     Role.CLINICIAN: [
+        NavLink("panel:panel", _("Panel")),
         NavLink("alerts:queue", _("Alerts")),
         NavLink("patients:patient_list", _("Patients")),
         NavLink("skills:countersign_queue", _("Sessions to countersign")),

@@ -438,6 +438,8 @@ MATRIX: dict[str, Route] = {
         kwargs=checklist_kwargs,
         swaps=(other_checklist_kwargs, swapped_checklist_kwargs),
     ),
+    # --- Clinician's panel (issue 6) ---
+    "panel:panel": Route(frozenset({CLINICIAN})),
     # --- QI and administration ------------------------------------------------------------
     "network:qi_home": Route(frozenset({QI_LEAD})),
     "network:admin_home": Route(frozenset({ADMINISTRATOR})),

@@ -21,4 +21,9 @@ urlpatterns = [
         views.pre_visit_summary,
         name="pre_visit_summary",
     ),
+    path(
+        "patients/<int:patient_id>/visits/<int:visit_id>/together/",
+        views.shared_screen,
+        name="shared_screen",
+    ),
 ]

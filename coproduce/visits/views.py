@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,6 +23,7 @@ from coproduce.core.clock import now
 from coproduce.patients.selectors import patient_for_user
 from coproduce.reporting.services import visit_reports_update
 from coproduce.visits import selectors, services
+from coproduce.visits import shared_screen as shared
 from coproduce.visits.forms import AgendaForm, VisitBookForm
 from coproduce.visits.models import Visit, VisitStatus
 
@@ -179,3 +181,40 @@ def visit_status(request: HttpRequest, patient_id: int, visit_id: int) -> HttpRe
         visit_reports_update(actor=request.user, visit=visit)
         messages.success(request, done)
     return redirect("visits:pre_visit_summary", patient_id=access.patient.pk, visit_id=visit.pk)
+
+
+def leave_url(access: PatientAccess, visit: Visit) -> str:
+    """Where "Leave the shared screen" goes: the visit for a clinician, My health for the
+    patient, the carer's page of the patient for a carer."""
+    if access.as_role == Role.CLINICIAN:
+        return reverse(
+            "visits:pre_visit_summary",
+            kwargs={"patient_id": access.patient.pk, "visit_id": visit.pk},
+        )
+    if access.as_role == Role.CARER:
+        return reverse("patients:carer_patient", kwargs={"patient_id": access.patient.pk})
+    return reverse("patients:my_home")
+
+
+@role_required(Role.PATIENT, Role.CARER, Role.CLINICIAN)
+@require_GET
+def shared_screen(request: HttpRequest, patient_id: int, visit_id: int) -> HttpResponse:
+    """The shared visit screen in presentation mode: large type, no site navigation and
+    nothing about other patients. Clinicians who may see the patient, the patient, and
+    carers allowed to work on the care plan."""
+    access = patient_for_user(request.user, patient_id, purpose=shared.PURPOSE)
+    if not shared.may_see_shared_screen(access):
+        raise PermissionDenied(_("You cannot see this person's care plan."))
+    visit = visit_in_record(access, visit_id)
+    context = {
+        "patient": access.patient,
+        "access": access,
+        "visit": visit,
+        "own_view": access.as_role == Role.PATIENT,
+        "leave_url": leave_url(access, visit),
+    }
+    with timezone.override(zone_of(access)):
+        if not shared.visit_is_shown(visit):
+            return render(request, "visits/shared/cancelled.html", context)
+        screen = shared.shared_screen_read(access, visit)
+        return render(request, "visits/shared/screen.html", {**context, "screen": screen})

@@ -38,6 +38,12 @@ from tests.factories_decisions import (
 )
 from tests.factories_questionnaires import phq9_loaded, response_kwargs
 from tests.factories_reporting import due_report_for, notification_for
+from tests.factories_shared_screen import (
+    child_shared_screen_kwargs,
+    other_shared_screen_kwargs,
+    shared_screen_kwargs,
+    swapped_shared_screen_kwargs,
+)
 from tests.factories_skills import (
     checklist_kwargs,
     other_checklist_kwargs,
@@ -440,6 +446,15 @@ MATRIX: dict[str, Route] = {
     ),
     # --- Clinician's panel (issue 6) ---
     "panel:panel": Route(frozenset({CLINICIAN})),
+    # --- shared visit screen (issue 6) ---
+    # The cast's carer has no care-plan scope for either patient (tested here with the
+    # child), so does not see the shared screen.
+    "visits:shared_screen": Route(
+        frozenset({PATIENT, CLINICIAN}),
+        kwargs=shared_screen_kwargs,
+        kwargs_for={CARER: child_shared_screen_kwargs},
+        swaps=(other_shared_screen_kwargs, swapped_shared_screen_kwargs),
+    ),
     # --- QI and administration ------------------------------------------------------------
     "network:qi_home": Route(frozenset({QI_LEAD})),
     "network:admin_home": Route(frozenset({ADMINISTRATOR})),

@@ -1,137 +1,580 @@
-"""The clinician's panel: one row per visible patient, built with a fixed number of queries
-(correlated subqueries per column), never one query per row."""
+"""The clinician's panel: one row per patient the clinician may see, built with a fixed
+number of grouped queries (one per kind of fact, over every visible patient at once), never
+one query per row. Filtering and sorting happen in Python on the built rows, so the query
+count does not depend on the filter either.
+
+The key score: a programme's key measure is the FIRST `[[measure]]` of its definition file
+that has a target (`target_low` or `target_high`). A patient in several programmes is scored
+on the programme of their EARLIEST ACTIVE enrolment (by start date, then by enrolment id);
+paused and ended enrolments do not count. The target is the patient's own clinical target
+when the care plan has one (an active goal on that measure proposed by a clinician, the most
+recently updated if there are several), else the programme's target. The latest current value
+of that measure is compared with it: above the upper limit is "Above target", below the lower
+limit "Below target", otherwise "On target"; "No target" when no key measure applies, and
+"No value yet" when the measure has no value.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
-from django.db.models import (
-    Case,
-    Count,
-    IntegerField,
-    Max,
-    Min,
-    OuterRef,
-    Q,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Max, Q, Window
+from django.db.models.functions import RowNumber
+from django.urls import reverse
+from django.utils import dateformat
+from django.utils.html import escape
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from coproduce.access.policy import staff_unit_ids
 from coproduce.accounts.models import User
 from coproduce.alerts.models import Alert, AlertStatus, Severity
+from coproduce.careplans.models import Goal, GoalDirection, GoalStatus, ProposedBy
 from coproduce.core.audit import AuditAction, audit_record
 from coproduce.core.clock import now
-from coproduce.patients.models import Patient
+from coproduce.network.models import Unit
+from coproduce.observations.catalogue import unit_words
+from coproduce.observations.models import Observation
+from coproduce.panel.models import SavedView
+from coproduce.patients.models import Enrolment, EnrolmentStatus
 from coproduce.patients.selectors import patients_visible_to
+from coproduce.programmes.models import ClinicalMeasure
 from coproduce.reporting.models import DueReport, DueStatus
 from coproduce.visits.models import Visit, VisitStatus
 
-# Sort keys a request may ask for, and the annotation each sorts on.
-SORTS = {
-    "name": ("family_name", "given_name"),
-    "alerts": ("open_alerts",),
-    "severity": ("severity_rank",),
-    "due": ("due_reports",),
-    "overdue": ("overdue_reports",),
-    "last_visit": ("last_visit",),
-    "next_visit": ("next_visit",),
+
+class KeyScore(enum.IntEnum):
+    """Where the latest key value stands; the number is its sort rank (worst first)."""
+
+    ABOVE = 0
+    BELOW = 1
+    NO_VALUE = 2
+    ON_TARGET = 3
+    NO_TARGET = 4
+
+
+# Words, a shape and a CSS class for each state: the words and the shape carry the meaning,
+# the colour only adds to them (WCAG 1.4.1).
+def _key_score_labels() -> dict[KeyScore, tuple[str, str, str]]:
+    return {
+        KeyScore.ABOVE: (_("Above target"), "\u25b2", "score-off"),
+        KeyScore.BELOW: (_("Below target"), "\u25bc", "score-off"),
+        KeyScore.NO_VALUE: (_("No value yet"), "\u25cb", "score-none"),
+        KeyScore.ON_TARGET: (_("On target"), "\u2714", "score-on"),
+        KeyScore.NO_TARGET: (_("No target"), "\u2013", "score-none"),
+    }
+
+
+SEVERITY_RANK = {Severity.URGENT: 0, Severity.HIGH: 1, Severity.ROUTINE: 2}
+NO_SEVERITY = 9
+SEVERITY_SHAPE = {Severity.URGENT: "\u25b2", Severity.HIGH: "\u25c6", Severity.ROUTINE: "\u25cf"}
+FAR_FUTURE = dt.datetime.max.replace(tzinfo=dt.UTC)
+FAR_PAST = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+@dataclass
+class PanelRow:
+    """One patient's row. The `*_html` fields are escaped once here, so the template only
+    prints them (2,000 rows render in a tight loop)."""
+
+    patient_id: int
+    family_name: str
+    given_name: str
+    home_unit_id: int
+    home_zone: str
+    unit_ids: frozenset[int]
+    programme_ids: frozenset[int]
+    open_alerts: int = 0
+    severity: str = ""
+    due_reports: int = 0
+    overdue_reports: int = 0
+    last_visit: dt.datetime | None = None
+    next_visit: dt.datetime | None = None
+    key_score: KeyScore = KeyScore.NO_TARGET
+    key_value: float | None = None
+    # Filled by `_present`:
+    url: str = ""
+    name_html: str = ""  # SafeString once presented
+    severity_html: str = ""
+    key_html: str = ""
+    last_visit_text: str = ""
+    next_visit_text: str = ""
+    # Columns added later (for example overdue care-plan tasks) go in `extra`, keyed by
+    # column, filled by one grouped lookup in `panel_rows`.
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def severity_rank(self) -> int:
+        return SEVERITY_RANK.get(self.severity, NO_SEVERITY)
+
+
+def _sort_key_name(row: PanelRow):
+    return (row.family_name.casefold(), row.given_name.casefold(), row.patient_id)
+
+
+# Sort keys a request may ask for. Ascending puts the most pressing first where a column has
+# a "worst" end (most severe alert, key score off target, longest since the last visit).
+SORTS: dict[str, Callable[[PanelRow], Any]] = {
+    "name": _sort_key_name,
+    "alerts": lambda r: r.open_alerts,
+    "severity": lambda r: r.severity_rank,
+    "due": lambda r: r.due_reports,
+    "overdue": lambda r: r.overdue_reports,
+    "key_score": lambda r: r.key_score,
+    "last_visit": lambda r: r.last_visit or FAR_PAST,
+    "next_visit": lambda r: r.next_visit or FAR_FUTURE,
 }
-STATUS_FILTERS = {
-    "overdue": Q(overdue_reports__gt=0),
-    "alerts": Q(open_alerts__gt=0),
+STATUS_FILTERS: dict[str, Callable[[PanelRow], bool]] = {
+    "overdue": lambda r: r.overdue_reports > 0,
+    "alerts": lambda r: r.open_alerts > 0,
+    "off_target": lambda r: r.key_score in (KeyScore.ABOVE, KeyScore.BELOW),
+    "no_visit": lambda r: r.next_visit is None,
 }
 
 
 @dataclass(frozen=True)
-class PanelRow:
-    patient: Patient
-    open_alerts: int
-    severity: str
-    due_reports: int
-    overdue_reports: int
-    last_visit: object
-    next_visit: object
+class PanelQuery:
+    """Validated filters and sort of one panel view."""
 
-    @property
-    def severity_label(self) -> str:
-        return Severity(self.severity).label if self.severity else ""
+    programme: int | None = None
+    unit: int | None = None
+    status: str = ""
+    sort: str = "name"
+    descending: bool = False
+
+    def as_params(self) -> dict[str, str]:
+        """The query-string parameters that reproduce this view (defaults left out)."""
+        params = {}
+        if self.programme is not None:
+            params["programme"] = str(self.programme)
+        if self.unit is not None:
+            params["unit"] = str(self.unit)
+        if self.status:
+            params["status"] = self.status
+        if self.sort != "name":
+            params["sort"] = self.sort
+        if self.descending:
+            params["order"] = "desc"
+        return params
+
+    def querystring(self) -> str:
+        return urlencode(self.as_params())
 
 
-def _count(queryset, **filters):
-    return Coalesce(
-        Subquery(
-            queryset.filter(patient=OuterRef("pk"), **filters)
-            .order_by()
-            .values("patient")
-            .annotate(n=Count("pk"))
-            .values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        Value(0),
-    )
+@dataclass(frozen=True)
+class Choice:
+    value: int
+    label: str
 
 
-def panel_rows(user: User, *, status: str = "", sort: str = "name", descending: bool = False):
-    """Rows for every patient `user` may see (the clinician patient list's rule), filtered
-    by `status` and sorted by `sort`. Unknown keys must be rejected by the caller."""
-    at = now()
-    active = Alert.objects.filter(status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED])
-    pending = DueReport.objects.filter(status=DueStatus.PENDING, closes_at__gt=at)
-    rank = Case(
-        When(severity=Severity.URGENT, then=Value(0)),
-        When(severity=Severity.HIGH, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
-    worst = (
-        active.filter(patient=OuterRef("pk"))
-        .annotate(rank=rank)
-        .order_by("rank")
-        .values("rank")[:1]
-    )
-    visits = Visit.objects.filter(patient=OuterRef("pk")).order_by()
-    patients = patients_visible_to(user).annotate(
-        open_alerts=_count(active),
-        severity_rank=Coalesce(Subquery(worst, output_field=IntegerField()), Value(9)),
-        due_reports=_count(pending, opens_at__lte=at, due_at__gt=at),
-        overdue_reports=_count(pending, due_at__lte=at),
-        last_visit=Subquery(
-            visits.filter(starts_at__lte=at, status=VisitStatus.DONE)
-            .values("patient")
-            .annotate(m=Max("starts_at"))
-            .values("m")[:1]
-        ),
-        next_visit=Subquery(
-            visits.filter(starts_at__gt=at, status=VisitStatus.SCHEDULED)
-            .values("patient")
-            .annotate(m=Min("starts_at"))
-            .values("m")[:1]
-        ),
-    )
-    if status in STATUS_FILTERS:
-        patients = patients.filter(STATUS_FILTERS[status])
-    fields = SORTS.get(sort, SORTS["name"])
-    order = [f"-{f}" if descending else f for f in fields]
-    patients = patients.select_related("home_unit").order_by(*order, "pk")
-    severities = {0: Severity.URGENT, 1: Severity.HIGH, 2: Severity.ROUTINE}
-    rows = [
-        PanelRow(
-            patient=p,
-            open_alerts=p.open_alerts,
-            severity=severities.get(p.severity_rank, ""),
-            due_reports=p.due_reports,
-            overdue_reports=p.overdue_reports,
-            last_visit=p.last_visit,
-            next_visit=p.next_visit,
+@dataclass(frozen=True)
+class PanelChoices:
+    """What the filters offer this clinician."""
+
+    programmes: tuple[Choice, ...]
+    units: tuple[Choice, ...]
+
+
+def panel_choices(user: User) -> PanelChoices:
+    """The programmes of the clinician's units (any open enrolment there) and the units the
+    clinician works in today."""
+    units = Unit.objects.filter(pk__in=staff_unit_ids(user)).order_by("name")
+    programmes = (
+        Enrolment.objects.filter(
+            unit_id__in=staff_unit_ids(user),
+            status__in=[EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED],
         )
-        for p in patients
-    ]
+        .order_by("programme__title")
+        .values_list("programme_id", "programme__title")
+        .distinct()
+    )
+    return PanelChoices(
+        programmes=tuple(Choice(pk, title) for pk, title in programmes),
+        units=tuple(Choice(unit.pk, unit.name) for unit in units),
+    )
+
+
+def parse_panel_query(params, choices: PanelChoices) -> tuple[PanelQuery, list[str]]:
+    """A PanelQuery from request parameters, and a plain message for each value that is not
+    known (that part is then left out, never an error page)."""
+    problems = []
+    sort = params.get("sort") or "name"
+    order = params.get("order") or "asc"
+    if sort not in SORTS or order not in ("asc", "desc"):
+        problems.append(_("That sort order is not known; sorted by name instead."))
+        sort, order = "name", "asc"
+    status = params.get("status") or ""
+    if status not in ("", *STATUS_FILTERS):
+        problems.append(_("That status filter is not known; showing every status."))
+        status = ""
+
+    def known(name: str, options: tuple[Choice, ...], message: str) -> int | None:
+        raw = params.get(name) or ""
+        if not raw:
+            return None
+        if raw.isdigit() and int(raw) in {c.value for c in options}:
+            return int(raw)
+        problems.append(message)
+        return None
+
+    programme = known(
+        "programme",
+        choices.programmes,
+        _("That programme is not one of yours; showing every programme."),
+    )
+    unit = known("unit", choices.units, _("That unit is not one of yours; showing every unit."))
+    return (
+        PanelQuery(
+            programme=programme,
+            unit=unit,
+            status=status,
+            sort=sort,
+            descending=order == "desc",
+        ),
+        problems,
+    )
+
+
+# --- Building the rows: one grouped query per kind of fact ---------------------------------
+
+
+def _base_rows(visible) -> dict[int, PanelRow]:
+    patients = visible.values_list(
+        "pk", "family_name", "given_name", "home_unit_id", "home_unit__time_zone"
+    )
+    open_enrolments = Enrolment.objects.filter(
+        patient__in=visible.values("pk"),
+        status__in=[EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED],
+    ).values_list("patient_id", "unit_id", "programme_id")
+    units: dict[int, set[int]] = {}
+    programmes: dict[int, set[int]] = {}
+    for patient_id, unit_id, programme_id in open_enrolments:
+        units.setdefault(patient_id, set()).add(unit_id)
+        programmes.setdefault(patient_id, set()).add(programme_id)
+    return {
+        pk: PanelRow(
+            patient_id=pk,
+            family_name=family,
+            given_name=given,
+            home_unit_id=home,
+            home_zone=zone,
+            unit_ids=frozenset({home, *units.get(pk, ())}),
+            programme_ids=frozenset(programmes.get(pk, ())),
+        )
+        for pk, family, given, home, zone in patients
+    }
+
+
+def _add_alerts(rows: dict[int, PanelRow], visible) -> None:
+    grouped = (
+        Alert.objects.filter(
+            patient__in=visible.values("pk"),
+            status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED],
+        )
+        .order_by()
+        .values_list("patient_id", "severity")
+        .annotate(n=Count("pk"))
+    )
+    for patient_id, severity, n in grouped:
+        row = rows.get(patient_id)
+        if row is None:
+            continue
+        row.open_alerts += n
+        if SEVERITY_RANK.get(severity, NO_SEVERITY) < row.severity_rank:
+            row.severity = severity
+
+
+def _add_reports(rows: dict[int, PanelRow], visible, at: dt.datetime) -> None:
+    grouped = (
+        DueReport.objects.filter(
+            patient__in=visible.values("pk"), status=DueStatus.PENDING, closes_at__gt=at
+        )
+        .order_by()
+        .values_list("patient_id")
+        .annotate(
+            due=Count("pk", filter=Q(opens_at__lte=at, due_at__gt=at)),
+            overdue=Count("pk", filter=Q(due_at__lte=at)),
+        )
+    )
+    for patient_id, due, overdue in grouped:
+        if patient_id in rows:
+            rows[patient_id].due_reports = due
+            rows[patient_id].overdue_reports = overdue
+
+
+def _add_visits(rows: dict[int, PanelRow], visible, at: dt.datetime) -> dict[int, str]:
+    """Last visit held and next visit booked; returns each next visit's unit time zone."""
+    visits = Visit.objects.filter(patient__in=visible.values("pk")).order_by()
+    last = (
+        visits.filter(starts_at__lte=at, status=VisitStatus.DONE)
+        .values_list("patient_id")
+        .annotate(m=Max("starts_at"))
+    )
+    for patient_id, starts_at in last:
+        if patient_id in rows:
+            rows[patient_id].last_visit = starts_at
+    upcoming = (
+        visits.filter(starts_at__gt=at, status=VisitStatus.SCHEDULED)
+        .order_by("starts_at", "pk")
+        .values_list("patient_id", "starts_at", "unit__time_zone")
+    )
+    zones = {}
+    for patient_id, starts_at, zone in upcoming:
+        row = rows.get(patient_id)
+        if row is not None and row.next_visit is None:
+            row.next_visit = starts_at
+            zones[patient_id] = zone
+    return zones
+
+
+@dataclass(frozen=True)
+class KeyMeasure:
+    code: str
+    unit: str
+    target_low: float | None
+    target_high: float | None
+
+
+@dataclass(frozen=True)
+class KeyValue:
+    value: float
+    unit: str
+    effective_at: dt.datetime
+    target_low: float | None
+    target_high: float | None
+
+
+def key_score_for(value: float | None, low: float | None, high: float | None) -> KeyScore:
+    """Where `value` stands against the target [low, high] (either limit may be open)."""
+    if low is None and high is None:
+        return KeyScore.NO_TARGET
+    if value is None:
+        return KeyScore.NO_VALUE
+    if high is not None and value > high:
+        return KeyScore.ABOVE
+    if low is not None and value < low:
+        return KeyScore.BELOW
+    return KeyScore.ON_TARGET
+
+
+def _goal_target(direction: str, low: float | None, high: float | None):
+    if direction == GoalDirection.AT_MOST:
+        return None, high
+    if direction == GoalDirection.AT_LEAST:
+        return low, None
+    return low, high
+
+
+def _add_key_scores(rows: dict[int, PanelRow], visible) -> dict[int, KeyValue]:
+    """The key score of every row, in four queries: enrolments, measures, clinical goals and
+    the latest value per patient and key code (a window over the observations)."""
+    earliest_active = (
+        Enrolment.objects.filter(patient__in=visible.values("pk"), status=EnrolmentStatus.ACTIVE)
+        .order_by("patient_id", "started_on", "pk")
+        .values_list("patient_id", "programme_id")
+    )
+    programme_of: dict[int, int] = {}
+    for patient_id, programme_id in earliest_active:
+        programme_of.setdefault(patient_id, programme_id)
+    # bulk_create in the loader writes measures in file order, so the lowest id is the
+    # first [[measure]] of the file.
+    measures = (
+        ClinicalMeasure.objects.filter(programme_id__in=set(programme_of.values()))
+        .filter(Q(target_low__isnull=False) | Q(target_high__isnull=False))
+        .order_by("programme_id", "pk")
+        .values_list("programme_id", "code", "unit", "target_low", "target_high")
+    )
+    key_of: dict[int, KeyMeasure] = {}
+    for programme_id, code, unit, low, high in measures:
+        key_of.setdefault(programme_id, KeyMeasure(code, unit, low, high))
+    key_code = {p: key_of[m].code for p, m in programme_of.items() if m in key_of}
+    if not key_code:
+        return {}
+    codes = set(key_code.values())
+    goals = (
+        Goal.objects.filter(
+            patient__in=visible.values("pk"),
+            status=GoalStatus.ACTIVE,
+            proposed_by_role=ProposedBy.CLINICIAN,
+            measure_code__in=codes,
+        )
+        .exclude(direction="")
+        .order_by("patient_id", "-updated_at", "-pk")
+        .values_list("patient_id", "measure_code", "direction", "target_low", "target_high")
+    )
+    own_target: dict[int, tuple] = {}
+    for patient_id, code, direction, low, high in goals:
+        if key_code.get(patient_id) == code and patient_id not in own_target:
+            own_target[patient_id] = _goal_target(direction, low, high)
+    latest = (
+        Observation.objects.filter(
+            patient__in=visible.values("pk"),
+            code__in=codes,
+            is_current=True,
+            value_quantity__isnull=False,
+        )
+        .annotate(
+            newest=Window(
+                RowNumber(),
+                partition_by=[F("patient_id"), F("code")],
+                order_by=[F("effective_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(newest=1)
+        .values_list("patient_id", "code", "value_quantity", "value_unit", "effective_at")
+    )
+    values = {}
+    for patient_id, code, value, unit, effective_at in latest:
+        if key_code.get(patient_id) == code:
+            values[patient_id] = (value, unit, effective_at)
+    found = {}
+    for patient_id, programme_id in programme_of.items():
+        row = rows.get(patient_id)
+        measure = key_of.get(programme_id)
+        if row is None or measure is None:
+            continue
+        low, high = own_target.get(patient_id, (measure.target_low, measure.target_high))
+        value, unit, effective_at = values.get(patient_id, (None, measure.unit, None))
+        row.key_score = key_score_for(value, low, high)
+        row.key_value = value
+        if value is not None:
+            found[patient_id] = KeyValue(value, unit or measure.unit, effective_at, low, high)
+    return found
+
+
+# --- Presenting the rows: strings built once per distinct value -----------------------------
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _present(
+    rows: list[PanelRow], zones: dict[int, str], key_values: dict[int, KeyValue], at: dt.datetime
+) -> None:
+    url_pattern = reverse("patients:patient_detail", kwargs={"patient_id": 999999999})
+    url_pattern = url_pattern.replace("999999999", "{}")
+    labels = _key_score_labels()
+    key_cells = {
+        state: f'<span class="key-score {css}"><span class="key-shape" aria-hidden="true">'
+        f"{shape}</span> {escape(words)}</span>"
+        for state, (words, shape, css) in labels.items()
+    }
+    severity_cells = {
+        value: SafeString(
+            f'<span class="severity severity-{value}"><span class="severity-shape" '
+            f'aria-hidden="true">{SEVERITY_SHAPE[value]}</span> {escape(label)}</span>'
+        )
+        for value, label in Severity.choices
+    }
+    none_cell = SafeString(escape(_("None")))
+    none_booked = _("None booked")
+    never = _("No visit yet")
+    day_words: dict[int, str] = {}
+    date_words: dict[tuple[dt.date, str], str] = {}
+    zone_cache: dict[str, ZoneInfo] = {}
+    today_in: dict[str, dt.date] = {}
+
+    def zone(name: str) -> ZoneInfo:
+        if name not in zone_cache:
+            zone_cache[name] = ZoneInfo(name)
+        return zone_cache[name]
+
+    for row in rows:
+        row.url = url_pattern.format(row.patient_id)
+        row.name_html = SafeString(escape(f"{row.family_name}, {row.given_name}"))
+        row.severity_html = severity_cells.get(row.severity, none_cell)
+        cell = key_cells[row.key_score]
+        found = key_values.get(row.patient_id)
+        if found is not None:
+            reading = f"{_number(found.value)} {unit_words(found.unit)}".strip()
+            day = found.effective_at.date()
+            if (day, "") not in date_words:
+                date_words[(day, "")] = dateformat.format(day, "j M Y")
+            cell = (
+                f'{cell}<br><span class="key-value">{escape(reading)}, '
+                f"{date_words[(day, '')]}</span>"
+            )
+        row.key_html = SafeString(cell)
+        if row.last_visit is None:
+            row.last_visit_text = never
+        else:
+            # Whole calendar days in the patient's home unit's time zone.
+            home = zone(row.home_zone)
+            if row.home_zone not in today_in:
+                today_in[row.home_zone] = at.astimezone(home).date()
+            days = max((today_in[row.home_zone] - row.last_visit.astimezone(home).date()).days, 0)
+            if days not in day_words:
+                day_words[days] = (
+                    _("Today")
+                    if days == 0
+                    else ngettext("%(days)d day ago", "%(days)d days ago", days) % {"days": days}
+                )
+            row.last_visit_text = day_words[days]
+        if row.next_visit is None:
+            row.next_visit_text = none_booked
+        else:
+            name = zones.get(row.patient_id) or "UTC"
+            local = row.next_visit.astimezone(zone(name))
+            key = (local.date(), name)
+            if key not in date_words:
+                date_words[key] = dateformat.format(local.date(), "j M Y")
+            row.next_visit_text = f"{date_words[key]}, {local:%H:%M}"
+
+
+def panel_rows(user: User, query: PanelQuery | None = None) -> list[PanelRow]:
+    """Rows for every patient `user` may see (the clinician patient list's rule), filtered
+    and sorted by `query`. A fixed number of queries whatever the number of patients; the
+    search is audited with the ids shown."""
+    query = query or PanelQuery()
+    at = now()
+    visible = patients_visible_to(user)
+    by_id = _base_rows(visible)
+    _add_alerts(by_id, visible)
+    _add_reports(by_id, visible, at)
+    zones = _add_visits(by_id, visible, at)
+    key_values = _add_key_scores(by_id, visible)
+    rows = list(by_id.values())
+    if query.programme is not None:
+        rows = [r for r in rows if query.programme in r.programme_ids]
+    if query.unit is not None:
+        rows = [r for r in rows if query.unit in r.unit_ids]
+    if query.status:
+        rows = [r for r in rows if STATUS_FILTERS[query.status](r)]
+    rows.sort(key=_sort_key_name)
+    if query.sort != "name" or query.descending:
+        rows.sort(key=SORTS[query.sort], reverse=query.descending)  # stable: name breaks ties
+    _present(rows, zones, key_values, at)
     audit_record(
         actor=user,
         action=AuditAction.SEARCH,
         entity_type="Patient",
-        detail={"results": len(rows), "patient_ids": [r.patient.pk for r in rows], "panel": True},
+        detail={
+            "results": len(rows),
+            "patient_ids": [r.patient_id for r in rows],
+            "panel": True,
+            **query.as_params(),
+        },
     )
     return rows
+
+
+def saved_views_of(user: User) -> list[SavedView]:
+    """The user's own saved panel views, by name."""
+    return list(SavedView.objects.filter(owner=user).order_by("name", "pk"))
+
+
+def saved_view_of(user: User, view_id: object) -> SavedView | None:
+    """The saved view with `view_id` if `user` owns it; None for another user's or none."""
+    try:
+        pk = int(str(view_id))
+    except ValueError:
+        return None
+    return SavedView.objects.filter(owner=user, pk=pk).first()

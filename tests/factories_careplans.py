@@ -15,10 +15,12 @@ import uuid
 from dataclasses import dataclass
 
 from coproduce.accounts.models import User
+from coproduce.careplans.services import CompromiseInput, GoalInput, compromise_record, goal_create
 from coproduce.core.audit import AuditAction, audit_record
 from coproduce.core.clock import now
 from coproduce.observations.models import Observation, ObservationSource
 from coproduce.patients.models import Patient
+from coproduce.patients.selectors import patient_for_user
 from coproduce.questionnaires.models import (
     QuestionnaireDefinition,
     QuestionnaireResponse,
@@ -142,3 +144,56 @@ def weekly_history(
         first_at=min(o.effective_at for o in observations),
         last_at=max(o.effective_at for o in observations),
     )
+
+
+# --- Care plan: clinical targets and agreed compromises (issue 6) ---------------------------
+
+
+def clinical_target_create(*, clinician, patient, high: float = 130.0, code: str = SYSTOLIC):
+    """A clinical target (at most `high`) a clinician proposes for `patient`."""
+    return goal_create(
+        access=patient_for_user(clinician, patient.pk),
+        goal_input=GoalInput(
+            description="Systolic blood pressure at or below the target",
+            measure_code=code,
+            direction="at_most",
+            target_high=high,
+            kind="clinical",
+        ),
+    )
+
+
+def compromise_create(*, clinician, patient, own_goal_author=None, wording="Aim a bit higher"):
+    """An own goal (written by `own_goal_author`, or the clinician on the patient's behalf),
+    a clinical target and the compromise agreed between them, all through the services."""
+    author = own_goal_author or clinician
+    own = goal_create(
+        access=patient_for_user(author, patient.pk),
+        goal_input=GoalInput(description="Feel less dizzy when I stand up", kind="own"),
+    )
+    target = clinical_target_create(clinician=clinician, patient=patient)
+    return compromise_record(
+        access=patient_for_user(clinician, patient.pk),
+        own_goal=own,
+        clinical_target=target,
+        entry=CompromiseInput(wording=wording, agreed_high=140, agreed_by_patient=True),
+    )
+
+
+def compromise_kwargs(world) -> dict:
+    """Matrix: a compromise in the cast's patient's care plan."""
+    cast = world.cast
+    made = compromise_create(clinician=cast.clinician, patient=cast.patient)
+    return {"patient_id": cast.patient.pk, "compromise_id": made.pk}
+
+
+def other_compromise_kwargs(world) -> dict:
+    """Matrix swap: another unit's patient's compromise, under its own patient id."""
+    cast = world.cast
+    made = compromise_create(clinician=cast.other_clinician, patient=cast.other_patient)
+    return {"patient_id": cast.other_patient.pk, "compromise_id": made.pk}
+
+
+def swapped_compromise_kwargs(world) -> dict:
+    """Matrix swap: the cast's patient's id with another patient's compromise id."""
+    return {**other_compromise_kwargs(world), "patient_id": world.cast.patient.pk}

@@ -9,8 +9,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from coproduce.careplans.models import GoalDirection, GoalStatus
-from coproduce.careplans.services import DESCRIPTION_MAX, NOTE_MAX, GoalInput
+from coproduce.careplans.models import GoalDirection, GoalKind, GoalStatus
+from coproduce.careplans.services import (
+    DESCRIPTION_MAX,
+    NOTE_MAX,
+    WORDING_MAX,
+    CompromiseInput,
+    GoalInput,
+)
 from coproduce.careplans.trends import DEFAULT_PERIOD, PERIODS
 from coproduce.patients.forms import AccessibleForm, DateInput, add_service_errors
 
@@ -83,9 +89,28 @@ class GoalForm(AccessibleForm):
         label=_("By when"), required=False, widget=DateInput(), help_text=_("Leave empty if none.")
     )
 
-    def __init__(self, *args, measure_choices: list[tuple[str, str]], **kwargs):
+    kind = forms.ChoiceField(
+        label=_("Whose goal is this?"),
+        choices=[
+            (GoalKind.CLINICAL, _("A clinical target the care team proposes")),
+            (GoalKind.OWN, _("The patient's own goal, in their words")),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+    def __init__(
+        self, *args, measure_choices: list[tuple[str, str]], asks_kind: bool = False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fields["measure_code"].choices = [("", _("No measure")), *measure_choices]
+        if asks_kind:
+            self.fields["description"].label = _("The goal or target, in plain words")
+            self.fields["description"].help_text = _(
+                "For example: “Keep my fluid gain between sessions under 2 kg”."
+            )
+        else:
+            del self.fields["kind"]
 
     def clean(self):
         cleaned = super().clean()
@@ -114,6 +139,7 @@ class GoalForm(AccessibleForm):
             target_low=low,
             target_high=high,
             target_date=cleaned.get("target_date"),
+            kind=cleaned.get("kind") or "",
         )
         return cleaned
 
@@ -138,10 +164,13 @@ class GoalForm(AccessibleForm):
             else f"{goal.target_high:g}",
             "target_date": goal.target_date,
             "status": goal.status if goal.status != GoalStatus.STOPPED else GoalStatus.ACTIVE,
+            "base_version": goal.version,
         }
 
 
 class GoalEditForm(GoalForm):
+    # The version the person started from, so a save made meanwhile is merged, not lost.
+    base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
     status = forms.ChoiceField(
         label=_("How is it going?"),
         choices=[
@@ -166,3 +195,135 @@ class GoalStopForm(AccessibleForm):
         widget=forms.TextInput({"autocomplete": "off"}),
         help_text=_("Optional. The goal stays in your list, marked as stopped."),
     )
+
+
+AGREED_BY_CHOICES = [
+    ("patient", _("The patient")),
+    ("carer", _("Their carer")),
+    ("clinician", _("The care team")),
+]
+
+
+class CompromiseForm(AccessibleForm):
+    """What a patient and their care team agreed where a goal and a target pull apart."""
+
+    # Which goals may be paired is the service's check (kind, same patient, not the same
+    # goal twice), so all errors show at once, each next to its field.
+    own_goal = forms.CharField(
+        label=_("The patient's own goal"), required=False, widget=forms.Select
+    )
+    clinical_target = forms.CharField(
+        label=_("The clinical target"), required=False, widget=forms.Select
+    )
+    # Checked by the service, so every error (goals, wording, who agreed) shows at once.
+    wording = forms.CharField(
+        label=_("What you agreed, in plain words"),
+        required=False,
+        max_length=WORDING_MAX,
+        widget=forms.Textarea({"rows": 4}),
+        help_text=_(
+            "For example: “We aim for an LDL cholesterol under 3 rather than under 2, on a "
+            "lower statin dose, because the higher dose gave muscle pain.”"
+        ),
+    )
+    agreed_low = forms.CharField(
+        label=_("Agreed number: lowest"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput({"inputmode": "decimal", "autocomplete": "off"}),
+        help_text=_("On the clinical target's measure. Leave empty if you agreed no number."),
+    )
+    agreed_high = forms.CharField(
+        label=_("Agreed number: highest"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput({"inputmode": "decimal", "autocomplete": "off"}),
+        help_text=_("Give both for a range, or one of them."),
+    )
+    review_on = forms.DateField(
+        label=_("Look at it again on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leave empty if none."),
+    )
+    agreed_by = forms.MultipleChoiceField(
+        label=_("Who agreed"),
+        choices=AGREED_BY_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    agreed_on = forms.DateField(
+        label=_("Agreed on"), required=False, widget=DateInput(), help_text=_("Empty: today.")
+    )
+
+    def __init__(
+        self,
+        *args,
+        own_choices: list[tuple[str, str]] | None = None,
+        target_choices: list[tuple[str, str]] | None = None,
+        editing: bool = False,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["own_goal"]
+            del self.fields["clinical_target"]
+            self.fields["base_version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+        else:
+            self.fields["own_goal"].widget.choices = [
+                ("", _("Choose a goal")),
+                *(own_choices or []),
+            ]
+            self.fields["clinical_target"].widget.choices = [
+                ("", _("Choose a target")),
+                *(target_choices or []),
+            ]
+
+    def clean(self):
+        cleaned = super().clean()
+        numbers = {}
+        for name in ("agreed_low", "agreed_high"):
+            try:
+                numbers[name] = parse_number(cleaned.get(name, ""))
+            except ValidationError as error:
+                self.add_error(name, error)
+        if self.errors:
+            return cleaned
+        who = set(cleaned.get("agreed_by") or ())
+        cleaned["entry"] = CompromiseInput(
+            wording=cleaned.get("wording", ""),
+            agreed_low=numbers["agreed_low"],
+            agreed_high=numbers["agreed_high"],
+            review_on=cleaned.get("review_on"),
+            agreed_by_patient="patient" in who,
+            agreed_by_carer="carer" in who,
+            agreed_by_clinician="clinician" in who,
+            agreed_on=cleaned.get("agreed_on"),
+        )
+        return cleaned
+
+    def add_compromise_errors(self, error: ValidationError) -> None:
+        add_service_errors(self, error)
+
+    @staticmethod
+    def initial_for(compromise) -> dict:
+        def number(value):
+            return "" if value is None else f"{value:g}"
+
+        return {
+            "wording": compromise.wording,
+            "agreed_low": number(compromise.agreed_low),
+            "agreed_high": number(compromise.agreed_high),
+            "review_on": compromise.review_on,
+            "agreed_on": compromise.agreed_on,
+            "agreed_by": [
+                who
+                for who, flag in (
+                    ("patient", compromise.agreed_by_patient),
+                    ("carer", compromise.agreed_by_carer),
+                    ("clinician", compromise.agreed_by_clinician),
+                )
+                if flag
+            ],
+            "base_version": compromise.version,
+        }

@@ -1,5 +1,6 @@
-"""Care plans. For now, the patient's goals: what they want to reach, in their own words,
-optionally tied to a measure and a value. Every edit keeps the earlier version."""
+"""Care plans: the patient's own goals (in their words) and the clinical targets their care
+team proposes, each optionally tied to a measure and a value, and the compromises agreed where
+the two pull apart. Every edit keeps the earlier version (append-only version tables)."""
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +11,11 @@ class GoalStatus(models.TextChoices):
     ACTIVE = "active", _("Working on it")
     ACHIEVED = "achieved", _("Achieved")
     STOPPED = "stopped", _("Stopped")
+
+
+class GoalKind(models.TextChoices):
+    OWN = "own", _("The patient's own goal")
+    CLINICAL = "clinical", _("Clinical target")
 
 
 class GoalDirection(models.TextChoices):
@@ -48,6 +54,7 @@ def goal_constraints(prefix: str) -> list[models.BaseConstraint]:
             name=f"{prefix}_target_complete",
         ),
         models.CheckConstraint(condition=~Q(description=""), name=f"{prefix}_has_description"),
+        models.CheckConstraint(condition=Q(kind__in=GoalKind.values), name=f"{prefix}_kind_known"),
     ]
 
 
@@ -66,6 +73,7 @@ class GoalFields(models.Model):
     target_high = models.FloatField(null=True, blank=True)
     target_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=GoalStatus.choices, default=GoalStatus.ACTIVE)
+    kind = models.CharField(max_length=10, choices=GoalKind.choices, default=GoalKind.OWN)
 
     class Meta:
         abstract = True
@@ -84,6 +92,13 @@ class Goal(GoalFields):
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField()
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         constraints = [
@@ -121,3 +136,92 @@ class GoalVersion(GoalFields):
 
     def __str__(self) -> str:
         return f"Goal {self.goal_id} v{self.version}"
+
+
+class CompromiseFields(models.Model):
+    """What an agreed compromise says; shared by the compromise and its history."""
+
+    wording = models.TextField(max_length=500, help_text=_("What was agreed, in plain language."))
+    # An agreed value or range on the clinical target's measure (in its UCUM unit), if any.
+    agreed_low = models.FloatField(null=True, blank=True)
+    agreed_high = models.FloatField(null=True, blank=True)
+    review_on = models.DateField(null=True, blank=True)
+    agreed_by_patient = models.BooleanField(default=False)
+    agreed_by_carer = models.BooleanField(default=False)
+    agreed_by_clinician = models.BooleanField(default=True)
+    agreed_on = models.DateField()
+
+    class Meta:
+        abstract = True
+
+
+def compromise_constraints(prefix: str) -> list[models.BaseConstraint]:
+    Q, F = models.Q, models.F
+    return [
+        models.CheckConstraint(condition=~Q(wording=""), name=f"{prefix}_has_wording"),
+        models.CheckConstraint(
+            condition=Q(agreed_low__isnull=True)
+            | Q(agreed_high__isnull=True)
+            | Q(agreed_low__lte=F("agreed_high")),
+            name=f"{prefix}_range_ordered",
+        ),
+        models.CheckConstraint(
+            condition=Q(agreed_by_patient=True) | Q(agreed_by_carer=True),
+            name=f"{prefix}_agreed_with_patient_side",
+        ),
+    ]
+
+
+class GoalCompromise(CompromiseFields):
+    """Where a patient's own goal and a clinical target pull apart, what they agreed with
+    their care team. The row holds the current version; `careplans.services` write a
+    `GoalCompromiseVersion` for every change (its own history, apart from the goals')."""
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    own_goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="+")
+    clinical_target = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            *compromise_constraints("compromise"),
+            models.CheckConstraint(
+                condition=~models.Q(own_goal=models.F("clinical_target")),
+                name="compromise_two_goals",
+            ),
+            models.UniqueConstraint(
+                fields=["own_goal", "clinical_target"], name="compromise_once_per_pair"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Compromise {self.pk}"
+
+
+class GoalCompromiseVersion(CompromiseFields):
+    """One version of a compromise, as it was saved (append-only)."""
+
+    compromise = models.ForeignKey(
+        GoalCompromise, on_delete=models.PROTECT, related_name="versions"
+    )
+    version = models.PositiveIntegerField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            *compromise_constraints("compromise_version"),
+            models.UniqueConstraint(
+                fields=["compromise", "version"], name="compromise_version_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Compromise {self.compromise_id} v{self.version}"

@@ -14,7 +14,14 @@ from django.db.models.functions import Cast
 
 from coproduce.access.models import CarerScope
 from coproduce.access.policy import PatientAccess
-from coproduce.careplans.models import Goal, GoalStatus, GoalVersion
+from coproduce.careplans.models import (
+    Goal,
+    GoalCompromise,
+    GoalCompromiseVersion,
+    GoalKind,
+    GoalStatus,
+    GoalVersion,
+)
 from coproduce.charts import Point
 from coproduce.core.audit import AuditAction, audit_record
 from coproduce.core.ids import as_pk
@@ -118,6 +125,7 @@ class DashboardData:
     series: tuple[Series, ...]
     goals: tuple[Goal, ...]
     targets: dict[str, MeasureTarget]
+    compromises: tuple[GoalCompromise, ...] = ()
 
 
 def visible_values(access: PatientAccess):
@@ -208,7 +216,7 @@ def goals_query(access: PatientAccess):
     )
     return (
         Goal.objects.filter(patient=access.patient)
-        .select_related("proposed_by")
+        .select_related("proposed_by", "status_changed_by")
         .annotate(status_order=order)
         .order_by("status_order", "-updated_at", "-pk")
     )
@@ -221,6 +229,7 @@ def dashboard_read(access: PatientAccess) -> DashboardData:
     series = series_all(access)
     targets = measure_targets(access)
     goals = tuple(goals_query(access))
+    compromises = tuple(compromises_query(access)) if goals else ()
     audit_record(
         actor=access.user,
         action=AuditAction.READ,
@@ -231,9 +240,10 @@ def dashboard_read(access: PatientAccess) -> DashboardData:
             "codes": sorted({s.code for s in series}),
             "count": sum(s.count for s in series),
             "goals": [g.pk for g in goals],
+            "compromises": [c.pk for c in compromises],
         },
     )
-    return DashboardData(series=series, goals=goals, targets=targets)
+    return DashboardData(series=series, goals=goals, targets=targets, compromises=compromises)
 
 
 @dataclass(frozen=True)
@@ -329,3 +339,88 @@ def series_one(access: PatientAccess, code: str, stream: str) -> Series | None:
         detail={"code": code, "stream": stream, "count": len(values)},
     )
     return Series(code, stream, values) if values else None
+
+
+def compromises_query(access: PatientAccess):
+    """The patient's agreed compromises, newest first (none for a carer without the
+    care-plan scope)."""
+    if not access.can(CarerScope.CARE_PLAN):
+        return GoalCompromise.objects.none()
+    return (
+        GoalCompromise.objects.filter(patient=access.patient)
+        .select_related("own_goal", "clinical_target", "recorded_by")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def compromise_for_access(access: PatientAccess, compromise_id: object) -> GoalCompromise | None:
+    """One compromise of this patient, or None (never another patient's)."""
+    pk = as_pk(compromise_id)
+    if pk is None:
+        return None
+    return compromises_query(access).filter(pk=pk).first()
+
+
+def compromise_versions(
+    access: PatientAccess, compromise: GoalCompromise
+) -> list[GoalCompromiseVersion]:
+    """Every saved version of a compromise, newest first. Audited."""
+    versions = list(
+        GoalCompromiseVersion.objects.filter(
+            compromise=compromise, compromise__patient=access.patient
+        )
+        .select_related("changed_by")
+        .order_by("-version")
+    )
+    audit_record(
+        actor=access.user,
+        action=AuditAction.READ,
+        entity_type="GoalCompromise",
+        entity_id=compromise.pk,
+        patient_id=access.patient.pk,
+        detail={"versions": len(versions)},
+    )
+    return versions
+
+
+def goals_by_kind(access: PatientAccess, kind: str) -> list[Goal]:
+    """The patient's goals of one kind that are not stopped, for choosing in a form."""
+    return list(goals_query(access).filter(kind=kind).exclude(status=GoalStatus.STOPPED))
+
+
+@dataclass(frozen=True)
+class CarePlanData:
+    goals: tuple[GoalWithLatest, ...]
+    compromises: tuple[GoalCompromise, ...]
+
+
+def care_plan_read(access: PatientAccess) -> CarePlanData:
+    """The goals (all, with the latest value of each one's measure) and the compromises of
+    one patient's care plan; one more audit event for the compromises."""
+    goals = tuple(goals_for(access, include_closed=True))
+    compromises = tuple(compromises_query(access))
+    audit_record(
+        actor=access.user,
+        action=AuditAction.READ,
+        entity_type="GoalCompromise",
+        patient_id=access.patient.pk,
+        purpose="care-plan",
+        detail={"compromises": [c.pk for c in compromises]},
+    )
+    return CarePlanData(goals=goals, compromises=compromises)
+
+
+def clinical_target_for(goals, code: str) -> Goal | None:
+    """The patient's own clinical target on a measure: the newest active goal of kind
+    clinical target with a number on `code`."""
+    return next(
+        (
+            g
+            for g in goals
+            if g.kind == GoalKind.CLINICAL
+            and g.status == GoalStatus.ACTIVE
+            and g.measure_code == code
+            and g.direction
+        ),
+        None,
+    )

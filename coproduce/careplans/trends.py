@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from coproduce import charts, scoring
 from coproduce.access.policy import PatientAccess
-from coproduce.careplans.models import Goal, GoalDirection, GoalStatus
+from coproduce.careplans.models import Goal, GoalCompromise, GoalDirection, GoalKind, GoalStatus
 from coproduce.careplans.selectors import (
     CARER_STREAM,
     DashboardData,
@@ -26,6 +26,8 @@ from coproduce.careplans.selectors import (
     Series,
     SeriesValue,
     as_point,
+    clinical_target_for,
+    compromises_query,
     goals_for,
 )
 from coproduce.careplans.words import (
@@ -35,6 +37,7 @@ from coproduce.careplans.words import (
     TrendWords,
     band_of,
     band_words,
+    goal_achievement_words,
     goal_date_words,
     goal_progress_words,
     goal_target_words,
@@ -106,6 +109,10 @@ class Trend:
     goal_target: str
     goal_label: str  # the goal in the patient's words with its number, for the chart
     target_text: str
+    # The patient's own clinical target (a goal of that kind) drawn instead of the
+    # programme's usual target; the caption says so.
+    personal_target: Goal | None
+    programme_target_text: str
     direction_text: str
     bands: tuple[tuple[str, str], ...]  # (band name, range in words) for the legend
     table: tuple[TableRow, ...]
@@ -128,6 +135,12 @@ class GoalView:
     progress: str
     date: str
     editable: bool = False
+    achievement: str = ""
+    compromises: tuple[GoalCompromise, ...] = ()
+
+    @property
+    def is_clinical_target(self) -> bool:
+        return self.goal.kind == GoalKind.CLINICAL
 
 
 def info_for(code: str) -> CodeInfo | None:
@@ -217,6 +230,7 @@ def chart_description(
     target_text: str,
     bands: tuple[tuple[str, str], ...],
     zone: ZoneInfo,
+    personal: bool = False,
 ) -> str:
     """The chart's text alternative: period, count, range, latest, goal, target, bands."""
     start_text = date_format(timezone.localtime(start, zone).date(), "j F Y")
@@ -244,7 +258,12 @@ def chart_description(
         ]
     if goal_text:
         parts.append(_("Dashed line: goal, %(goal)s.") % {"goal": goal_text})
-    if target_text:
+    if target_text and personal:
+        parts.append(
+            _("Dotted line: clinical target for this patient, %(target)s.")
+            % {"target": target_text}
+        )
+    elif target_text:
         parts.append(_("Dotted line: clinical target, %(target)s.") % {"target": target_text})
     if bands:
         parts.append(
@@ -264,7 +283,10 @@ def trend_for(
     target: MeasureTarget | None,
     own_view: bool,
     zone: ZoneInfo,
+    personal_target: Goal | None = None,
 ) -> Trend:
+    """One chart. With `personal_target` (the patient's own clinical target on this
+    measure), that target is drawn and named instead of the programme's `target`."""
     meaning = score_meanings().get(series.code)
     spec = meaning.spec if meaning is not None else None
     quantity = quantity_for(series.code)
@@ -276,6 +298,16 @@ def trend_for(
     numbers = [value for _at, value in rows]
     drawn = tuple(as_point(rows[i]) for i in charts.downsample_indices(numbers, MAX_DRAWN))
     direction = direction_for(series.code, target)
+    programme_target_text = ""
+    if personal_target is not None:
+        programme_target_text = target_words(target, quantity)
+        target = MeasureTarget(
+            series.code,
+            personal_target.target_low,
+            personal_target.target_high,
+            goal_target_words(personal_target, quantity),
+            target.direction if target is not None else "",
+        )
     target_text = target_words(target, quantity)
     goal_text = goal_target_words(goal, quantity) if goal is not None else ""
     if goal is not None:
@@ -327,6 +359,7 @@ def trend_for(
                 target_text=target_text,
                 bands=bands,
                 zone=zone,
+                personal=personal_target is not None,
             ),
             points=drawn,
             total_points=len(rows),
@@ -377,6 +410,8 @@ def trend_for(
         goal_target=goal_target_words(goal, quantity) if goal is not None else "",
         goal_label=goal_text,
         target_text=target_text,
+        personal_target=personal_target,
+        programme_target_text=programme_target_text,
         direction_text=str(direction_text),
         bands=bands,
         table=table,
@@ -385,9 +420,15 @@ def trend_for(
 
 
 def chart_goal(goals: tuple[Goal, ...], code: str) -> Goal | None:
-    """The goal drawn on a measure's chart: the newest active goal tied to it."""
+    """The goal drawn on a measure's chart: the newest active goal of the patient's own
+    tied to it (a clinical target is drawn as the target, see `clinical_target_for`)."""
     return next(
-        (g for g in goals if g.status == GoalStatus.ACTIVE and g.measure_code == code), None
+        (
+            g
+            for g in goals
+            if g.status == GoalStatus.ACTIVE and g.measure_code == code and g.kind != "clinical"
+        ),
+        None,
     )
 
 
@@ -409,6 +450,9 @@ def dashboard_trends(
             target=data.targets.get(series.code),
             own_view=own_view,
             zone=zone,
+            personal_target=clinical_target_for(data.goals, series.code)
+            if series.stream != CARER_STREAM
+            else None,
         )
         for index, series in enumerate(ordered)
     ]
@@ -420,7 +464,10 @@ def goal_views(
     *,
     zone: ZoneInfo,
     today: dt.date,
+    compromises: tuple[GoalCompromise, ...] | list[GoalCompromise] = (),
 ) -> list[GoalView]:
+    """Each goal with its target, progress, date and achievement in words, and the
+    compromises it is part of (shown beside both goals)."""
     views = []
     for goal in goals:
         quantity = quantity_for(goal.measure_code) if goal.measure_code else None
@@ -438,6 +485,16 @@ def goal_views(
                     today=today,
                 ),
                 date=goal_date_words(goal, today),
+                achievement=goal_achievement_words(
+                    goal,
+                    quantity=quantity,
+                    latest=(value.at, value.value) if value is not None else None,
+                    zone=zone,
+                    today=today,
+                ),
+                compromises=tuple(
+                    c for c in compromises if goal.pk in (c.own_goal_id, c.clinical_target_id)
+                ),
             )
         )
     return views
@@ -450,4 +507,10 @@ def home_goal_views(access: PatientAccess) -> list[GoalView]:
     items = goals_for(access)
     latest = {item.goal.measure_code: item.latest for item in items if item.goal.measure_code}
     today = timezone.localtime(now(), zone).date()
-    return goal_views([item.goal for item in items], latest, zone=zone, today=today)
+    return goal_views(
+        [item.goal for item in items],
+        latest,
+        zone=zone,
+        today=today,
+        compromises=tuple(compromises_query(access)) if items else (),
+    )

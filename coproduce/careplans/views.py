@@ -22,6 +22,7 @@ from coproduce.access.models import CarerScope
 from coproduce.access.policy import PatientAccess
 from coproduce.accounts.decorators import role_required
 from coproduce.accounts.models import Role
+from coproduce.careplans import conflicts as edit_words
 from coproduce.careplans import selectors, services
 from coproduce.careplans.forms import GoalEditForm, GoalForm, GoalStopForm, PeriodForm
 from coproduce.careplans.models import Goal
@@ -193,7 +194,8 @@ def goal_create(request: HttpRequest, patient_id: int) -> HttpResponse:
     form = GoalForm(
         request.POST or None,
         measure_choices=measure_choices(access),
-        initial={"measure_code": request.GET.get("code", "")},
+        initial={"measure_code": request.GET.get("code", ""), "kind": "clinical"},
+        asks_kind=access.as_role == Role.CLINICIAN,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -219,33 +221,110 @@ def goal_in_record(access: PatientAccess, goal_id: int) -> Goal:
     return goal
 
 
+def take_theirs(post, part: str, values: dict, form_fields: dict) -> tuple[object, list[str]]:
+    """The posted form with one part replaced by the saved (their) values, and the parts
+    still in conflict. Nothing is saved: the person sees the result and saves it."""
+    data = post.copy()
+    data.pop("take", None)
+    if part in form_fields:
+        for field in form_fields[part]:
+            value = values[field]
+            if isinstance(value, list):
+                data.setlist(field, value)
+            else:
+                data[field] = value
+    remaining = [p for p in post.getlist("conflict") if p in form_fields and p != part]
+    data.setlist("conflict", remaining)
+    return data, remaining
+
+
+def conflict_data(post, error: services.EditConflict, values: dict, form_fields: dict):
+    """The posted form kept as typed (nobody's text is lost), based on the version saved now,
+    with the parts only the other person changed filled in with their values."""
+    data = post.copy()
+    data["base_version"] = str(error.current_version)
+    for change in error.merged:
+        for field in form_fields[change.part]:
+            value = values[field]
+            if isinstance(value, list):
+                data.setlist(field, value)
+            else:
+                data[field] = value
+    data.setlist("conflict", [c.part for c in error.conflicts])
+    return data
+
+
+def still_conflicting(access: PatientAccess, goal: Goal, parts: list[str]) -> dict:
+    """The panels of parts still in conflict after the person took the other's value for one:
+    the saved value, who last changed it and when."""
+    if not parts:
+        return {}
+    versions = list(reversed(selectors.goal_versions(access, goal)))
+    who = services.last_changes(versions, services.goal_parts, set(parts))
+    theirs = services.goal_parts(goal)
+    changes = tuple(
+        services.PartChange(p, theirs[p], theirs[p], *who.get(p, ("", goal.updated_at)))
+        for p in parts
+    )
+    return edit_words.conflict_views(changes, edit_words.goal_part_words)
+
+
 @role_required(*DASHBOARD_ROLES)
 @require_http_methods(["GET", "POST"])
 def goal_edit(request: HttpRequest, patient_id: int, goal_id: int) -> HttpResponse:
+    """Change a goal. The form carries the version it started from: a save made meanwhile by
+    someone else is merged (and named), and a conflict shows both texts, saving nothing."""
     access = goal_writer_access(request, patient_id)
     goal = goal_in_record(access, goal_id)
     if not services.may_edit(access, goal):
         raise PermissionDenied(
             _("Only the person who proposed this goal, or the patient, can change it.")
         )
-    form = GoalEditForm(
-        request.POST or None,
-        measure_choices=measure_choices(access),
-        initial=GoalForm.initial_for(goal),
-    )
-    if request.method == "POST" and form.is_valid():
+    choices = measure_choices(access)
+    conflicts: dict = {}
+    merged_note = ""
+    if request.method == "POST" and "take" in request.POST:
+        data, remaining = take_theirs(
+            request.POST,
+            request.POST["take"],
+            edit_words.goal_form_values(goal),
+            edit_words.GOAL_FORM_FIELDS,
+        )
+        form = GoalEditForm(data, measure_choices=choices)
+        conflicts = still_conflicting(access, goal, remaining)
+    else:
+        form = GoalEditForm(
+            request.POST or None, measure_choices=choices, initial=GoalForm.initial_for(goal)
+        )
+    if request.method == "POST" and "take" not in request.POST and form.is_valid():
         try:
-            services.goal_update(
+            outcome = services.goal_edit(
                 access=access,
                 goal=goal,
                 goal_input=form.cleaned_data["goal_input"],
                 status=form.cleaned_data["status"],
                 note=form.cleaned_data.get("note", ""),
+                base_version=form.cleaned_data["base_version"],
             )
         except ValidationError as error:
             form.add_goal_errors(error)
+        except services.EditConflict as error:
+            data = conflict_data(
+                request.POST,
+                error,
+                edit_words.goal_form_values(error.record),
+                edit_words.GOAL_FORM_FIELDS,
+            )
+            form = GoalEditForm(data, measure_choices=choices)
+            form.is_valid()
+            conflicts = edit_words.conflict_views(error.conflicts, edit_words.goal_part_words)
+            merged_note = edit_words.merged_sentence(error.merged)
+            goal = error.record
         else:
             messages.success(request, _("Your changes were saved."))
+            note = edit_words.merged_sentence(outcome.merged)
+            if note:
+                messages.info(request, note)
             return redirect(
                 reverse("careplans:dashboard", kwargs={"patient_id": access.patient.pk}) + "#goals"
             )
@@ -258,6 +337,9 @@ def goal_edit(request: HttpRequest, patient_id: int, goal_id: int) -> HttpRespon
             "patient": access.patient,
             "access": access,
             "goal": goal,
+            "conflicts": conflicts,
+            "conflict_parts": list(conflicts),
+            "merged_note": merged_note,
         },
     )
 

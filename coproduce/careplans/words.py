@@ -268,3 +268,40 @@ def goal_date_words(goal: Goal, today: dt.date) -> str:
     if goal.target_date < today and goal.status == "active":
         return _("The date you chose, %(date)s, has passed.") % {"date": when}
     return _("By %(date)s.") % {"date": when}
+
+
+def goal_achievement_words(
+    goal: Goal,
+    *,
+    quantity: Quantity | None,
+    latest: tuple[dt.datetime, float] | None,
+    zone: ZoneInfo,
+    today: dt.date,
+) -> str:
+    """Where a goal stands, in words: for an achieved or stopped goal, when and who said so;
+    for an active goal with a number, 'Reached on 3 March: 1.8 kg' or 'Not yet: latest 2.6 kg
+    on 3 March'. Empty for an active goal without a number."""
+    changed_at = goal.status_changed_at
+    changer = goal.status_changed_by.display_name if goal.status_changed_by_id else ""
+    when = when_words(changed_at, zone, today) if changed_at is not None else ""
+    if goal.status == "achieved":
+        if when and changer:
+            return _("Achieved on %(when)s (marked by %(name)s).") % {
+                "when": when,
+                "name": changer,
+            }
+        return _("Achieved.")
+    if goal.status == "stopped":
+        if when and changer:
+            return _("Stopped on %(when)s (by %(name)s).") % {"when": when, "name": changer}
+        return _("Stopped.")
+    if not goal.measure_code or quantity is None or not goal.direction:
+        return ""
+    if latest is None:
+        return _("Not yet: there are no values for this measure yet.")
+    at, value = latest
+    values = {"value": quantity.value(value), "when": when_words(at, zone, today)}
+    low, high = goal.target_low, goal.target_high
+    if (high is not None and value > high) or (low is not None and value < low):
+        return _("Not yet: latest %(value)s on %(when)s.") % values
+    return _("Reached on %(when)s: %(value)s.") % values

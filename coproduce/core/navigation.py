@@ -23,6 +23,7 @@ LINKS = {
         NavLink("patients:my_home", _("My health")),
         NavLink("reporting:mine", _("My reports")),
         NavLink("observations:my_measurements", _("My readings")),
+        NavLink("careplans:my_care_plan", _("My care plan")),
         NavLink("careplans:my_dashboard", _("Charts and goals")),
         NavLink("decisions:mine", _("My decisions")),
         NavLink("skills:mine", _("My skills")),

@@ -31,6 +31,11 @@ from tests import factories
 from tests.factories_alerts_load import what_if_route
 from tests.factories_alerts_queue import alert_for
 from tests.factories_alerts_settings import lead_unit_kwargs, member_unit_kwargs, other_unit_kwargs
+from tests.factories_careplans import (
+    compromise_kwargs,
+    other_compromise_kwargs,
+    swapped_compromise_kwargs,
+)
 from tests.factories_decisions import (
     decision_kwargs,
     other_decision_in_own_record_kwargs,
@@ -471,6 +476,21 @@ MATRIX: dict[str, Route] = {
         kwargs=shared_screen_kwargs,
         kwargs_for={CARER: child_shared_screen_kwargs},
         swaps=(other_shared_screen_kwargs, swapped_shared_screen_kwargs),
+    ),
+    # --- care plan: goals, clinical targets, agreed compromises (issue 6) ---
+    "careplans:my_care_plan": Route(frozenset({PATIENT})),
+    # The cast's carer has no care-plan scope for the patient: denied.
+    "careplans:care_plan": Route(frozenset({PATIENT, CLINICIAN}), kwargs=own, swaps=(other,)),
+    "careplans:compromise_create": Route(frozenset({CLINICIAN}), kwargs=own, swaps=(other,)),
+    "careplans:compromise_history": Route(
+        frozenset({PATIENT, CLINICIAN}),
+        kwargs=compromise_kwargs,
+        swaps=(other_compromise_kwargs, swapped_compromise_kwargs),
+    ),
+    "careplans:compromise_edit": Route(
+        frozenset({CLINICIAN}),
+        kwargs=compromise_kwargs,
+        swaps=(other_compromise_kwargs, swapped_compromise_kwargs),
     ),
     # --- QI and administration ------------------------------------------------------------
     "network:qi_home": Route(frozenset({QI_LEAD})),

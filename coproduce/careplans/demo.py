@@ -1,13 +1,20 @@
-"""Demo goals, written through the services, for `seed --demo` (called once on a fresh demo
-network, after the patients, carers and their observations exist)."""
+"""Demo goals, clinical targets and an agreed compromise, written through the services, for
+`seed --demo` (called once on a fresh demo network, after the patients, carers and their
+observations exist)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from coproduce.careplans.models import Goal
+from coproduce.careplans.models import Goal, GoalKind, GoalStatus
 from coproduce.careplans.selectors import visible_values
-from coproduce.careplans.services import GoalInput, goal_create
+from coproduce.careplans.services import (
+    CompromiseInput,
+    GoalInput,
+    compromise_record,
+    goal_create,
+    goal_update,
+)
 from coproduce.core.clock import today
 from coproduce.observations.models import ObservationSource
 from coproduce.patients.models import Patient
@@ -80,3 +87,80 @@ def demo_goals_create(*, patient: Patient, carer, child: Patient, end_date: dt.d
     ) or GoalInput(description="Keep Isla's lungs strong enough for swimming club every week")
     goal_create(access=carer_access, goal_input=child_goal)
     return written + 1
+
+
+# The demo patient's own goal on a measure and the nurse's tighter clinical target on it pull
+# apart (lower pressures after dialysis make him dizzy): the target's words, its number, the
+# number they agreed and the compromise in plain words.
+CLINICAL_TARGETS = {
+    "loinc:8480-6": (
+        "Home systolic blood pressure at or below 130 mmHg, to protect the heart",
+        130.0,
+        135.0,
+        "Aim for a home systolic pressure under 135 rather than 130 for now: lower pressures "
+        "after dialysis make Owen dizzy in the garden. Keep the fluid gain between sessions "
+        "under 2 kg instead of adding another tablet, and look at it again at the next clinic.",
+    ),
+    "coproduce:dialysis-ultrafiltration": (
+        "Fluid removed per session at or below 1,500 mL, to avoid cramps and low pressure",
+        1500.0,
+        1800.0,
+        "Aim to remove no more than 1,800 mL per session for now, with less fluid between "
+        "sessions; look at it again at the next clinic.",
+    ),
+}
+
+
+def demo_care_plan_create(
+    *, patient: Patient, carer, child: Patient, end_date: dt.date, nurse
+) -> int:
+    """The demo patient's care plan beyond his own goals: a clinical target from his nurse
+    on the measure of one of his goals, tighter than his own number; the compromise they
+    agreed; and one of his goals achieved. Returns how many records were written (0 when
+    the clinical target is there already)."""
+    if Goal.objects.filter(patient=patient, kind=GoalKind.CLINICAL).exists():
+        return 0
+    own = Goal.objects.filter(patient=patient, kind=GoalKind.OWN).order_by("pk")
+    measured = next((g for g in own if g.measure_code in CLINICAL_TARGETS), None)
+    unmeasured = next((g for g in own if not g.measure_code), None)
+    written = 0
+    start = max(end_date, today())
+    if measured is not None:
+        words, number, agreed_number, agreed = CLINICAL_TARGETS[measured.measure_code]
+        nurse_access = patient_for_user(nurse, patient.pk, purpose="demo")
+        target = goal_create(
+            access=nurse_access,
+            goal_input=GoalInput(
+                description=words,
+                measure_code=measured.measure_code,
+                direction="at_most",
+                target_high=number,
+                target_date=start + dt.timedelta(days=180),
+                kind=GoalKind.CLINICAL,
+            ),
+        )
+        compromise_record(
+            access=nurse_access,
+            own_goal=measured,
+            clinical_target=target,
+            entry=CompromiseInput(
+                wording=agreed,
+                agreed_high=agreed_number,
+                review_on=start + dt.timedelta(days=90),
+                agreed_by_patient=True,
+                agreed_by_clinician=True,
+            ),
+        )
+        written += 2
+    if unmeasured is not None:
+        goal_update(
+            access=patient_for_user(patient.user, patient.pk, purpose="demo"),
+            goal=unmeasured,
+            goal_input=GoalInput(
+                description=unmeasured.description, target_date=unmeasured.target_date
+            ),
+            status=GoalStatus.ACHIEVED,
+            note="Three weekends in a row now.",
+        )
+        written += 1
+    return written

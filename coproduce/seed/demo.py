@@ -22,7 +22,7 @@ from coproduce.access.services import carer_grant_create, consent_record
 from coproduce.accounts.models import Profession, Role, User
 from coproduce.accounts.services import totp_device_enrol_with_key, user_create
 from coproduce.alerts.demo import demo_alerts_create
-from coproduce.careplans.demo import demo_goals_create
+from coproduce.careplans.demo import demo_care_plan_create, demo_goals_create
 from coproduce.decisions.demo import demo_decisions_create
 from coproduce.interop.fhir.instrument_files import load_built_in_definitions
 from coproduce.network.models import Network, Unit
@@ -227,6 +227,7 @@ def _story_data_create(users, patient_ids, end_date: dt.date) -> None:
     demo_questionnaires_create(**story)
     demo_reporting_create(**story)
     demo_goals_create(**story)
+    demo_care_plan_create(**story, nurse=users["nurse"])
     demo_decisions_create(**story, clinician=users["clinician"])
     demo_alerts_create(**story, nurse=users["nurse"], clinician=users["clinician"])
     demo_visits_create(**story, clinician=users["clinician"])

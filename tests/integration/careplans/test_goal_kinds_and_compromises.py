@@ -233,3 +233,34 @@ def test_a_carer_without_the_care_plan_scope_reads_no_compromises(cast):
     data = selectors.care_plan_read(access_of(cast.carer, cast.patient))
 
     assert data.compromises == ()
+
+
+def test_the_migration_makes_clinicians_goals_clinical_targets_and_finds_who_closed_them(cast):
+    """Goals saved before kinds existed: proposed by a clinician → clinical target (also in
+    their versions), any other → the patient's own; who changed the status is found from
+    the version saved then."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("coproduce.careplans.migrations.0002_goal_kinds_and_compromises")
+    target = clinical_target_create(clinician=cast.clinician, patient=cast.patient)
+    mine = own_goal(cast)
+    services.goal_update(
+        access=access_of(cast.patient.user, cast.patient),
+        goal=mine,
+        goal_input=GoalInput(description=mine.description),
+        status="achieved",
+    )
+    Goal = apps.get_model("careplans", "Goal")
+    Goal.objects.update(kind="own", status_changed_by=None)  # as before the migration
+    GoalVersion.objects.update(kind="own")
+
+    migration.kinds_and_status_changers(apps, None)
+
+    assert Goal.objects.get(pk=target.pk).kind == "clinical"
+    assert set(GoalVersion.objects.filter(goal=target).values_list("kind", flat=True)) == {
+        "clinical"
+    }
+    assert Goal.objects.get(pk=mine.pk).kind == "own"
+    assert Goal.objects.get(pk=mine.pk).status_changed_by == cast.patient.user

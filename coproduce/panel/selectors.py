@@ -22,16 +22,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, Max, Q, Window
-from django.db.models.functions import RowNumber
-from django.urls import reverse
-from django.utils import dateformat
-from django.utils.html import escape
-from django.utils.safestring import SafeString
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from coproduce.access.policy import staff_unit_ids
 from coproduce.accounts.models import User
@@ -40,7 +33,6 @@ from coproduce.careplans.models import Goal, GoalDirection, GoalStatus, Proposed
 from coproduce.core.audit import AuditAction, audit_record
 from coproduce.core.clock import now
 from coproduce.network.models import Unit
-from coproduce.observations.catalogue import unit_words
 from coproduce.observations.models import Observation
 from coproduce.panel.models import SavedView
 from coproduce.patients.models import Enrolment, EnrolmentStatus
@@ -60,23 +52,27 @@ class KeyScore(enum.IntEnum):
     NO_TARGET = 4
 
 
-# Words, a shape and a CSS class for each state: the words and the shape carry the meaning,
-# the colour only adds to them (WCAG 1.4.1).
-def _key_score_labels() -> dict[KeyScore, tuple[str, str, str]]:
-    return {
-        KeyScore.ABOVE: (_("Above target"), "\u25b2", "score-off"),
-        KeyScore.BELOW: (_("Below target"), "\u25bc", "score-off"),
-        KeyScore.NO_VALUE: (_("No value yet"), "\u25cb", "score-none"),
-        KeyScore.ON_TARGET: (_("On target"), "\u2714", "score-on"),
-        KeyScore.NO_TARGET: (_("No target"), "\u2013", "score-none"),
-    }
-
-
 SEVERITY_RANK = {Severity.URGENT: 0, Severity.HIGH: 1, Severity.ROUTINE: 2}
 NO_SEVERITY = 9
-SEVERITY_SHAPE = {Severity.URGENT: "\u25b2", Severity.HIGH: "\u25c6", Severity.ROUTINE: "\u25cf"}
 FAR_FUTURE = dt.datetime.max.replace(tzinfo=dt.UTC)
 FAR_PAST = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class KeyMeasure:
+    code: str
+    unit: str
+    target_low: float | None
+    target_high: float | None
+
+
+@dataclass(frozen=True)
+class KeyValue:
+    value: float
+    unit: str
+    effective_at: dt.datetime
+    target_low: float | None
+    target_high: float | None
 
 
 @dataclass
@@ -91,6 +87,7 @@ class PanelRow:
     home_zone: str
     unit_ids: frozenset[int]
     programme_ids: frozenset[int]
+    key_programme_id: int | None = None
     open_alerts: int = 0
     severity: str = ""
     due_reports: int = 0
@@ -99,15 +96,16 @@ class PanelRow:
     next_visit: dt.datetime | None = None
     key_score: KeyScore = KeyScore.NO_TARGET
     key_value: float | None = None
-    # Filled by `_present`:
-    url: str = ""
-    name_html: str = ""  # SafeString once presented
-    severity_html: str = ""
+    key_reading: KeyValue | None = None
+    next_visit_zone: str = "UTC"
+    # Filled by `coproduce.panel.presenters.present_rows`: the row's cells as HTML.
+    html: str = ""
     key_html: str = ""
+    severity_html: str = ""
     last_visit_text: str = ""
     next_visit_text: str = ""
     # Columns added later (for example overdue care-plan tasks) go in `extra`, keyed by
-    # column, filled by one grouped lookup in `panel_rows`.
+    # column, filled by one grouped lookup in `panel_rows` (see the note there).
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -245,19 +243,48 @@ def parse_panel_query(params, choices: PanelChoices) -> tuple[PanelQuery, list[s
 # --- Building the rows: one grouped query per kind of fact ---------------------------------
 
 
+def _key_programme():
+    """The programme of the patient's earliest active enrolment (the key score's rule)."""
+    return Subquery(
+        Enrolment.objects.filter(patient=OuterRef("pk"), status=EnrolmentStatus.ACTIVE)
+        .order_by("started_on", "pk")
+        .values("programme_id")[:1]
+    )
+
+
+def _key_code():
+    """The code of the key programme's first measure with a target. The loader writes
+    measures in file order (bulk_create), so the lowest id is the first [[measure]]."""
+    return Subquery(
+        ClinicalMeasure.objects.filter(programme_id=OuterRef("key_programme"))
+        .filter(Q(target_low__isnull=False) | Q(target_high__isnull=False))
+        .order_by("pk")
+        .values("code")[:1]
+    )
+
+
 def _base_rows(visible) -> dict[int, PanelRow]:
     patients = visible.values_list(
         "pk", "family_name", "given_name", "home_unit_id", "home_unit__time_zone"
     )
-    open_enrolments = Enrolment.objects.filter(
-        patient__in=visible.values("pk"),
-        status__in=[EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED],
-    ).values_list("patient_id", "unit_id", "programme_id")
+    # Ordered so that each patient's first active enrolment is the key score's (earliest
+    # start, then lowest id), the same rule as `_key_programme` uses in SQL.
+    open_enrolments = (
+        Enrolment.objects.filter(
+            patient__in=visible.values("pk"),
+            status__in=[EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED],
+        )
+        .order_by("patient_id", "started_on", "pk")
+        .values_list("patient_id", "unit_id", "programme_id", "status")
+    )
     units: dict[int, set[int]] = {}
     programmes: dict[int, set[int]] = {}
-    for patient_id, unit_id, programme_id in open_enrolments:
+    key_programme: dict[int, int] = {}
+    for patient_id, unit_id, programme_id, status in open_enrolments:
         units.setdefault(patient_id, set()).add(unit_id)
         programmes.setdefault(patient_id, set()).add(programme_id)
+        if status == EnrolmentStatus.ACTIVE:
+            key_programme.setdefault(patient_id, programme_id)
     return {
         pk: PanelRow(
             patient_id=pk,
@@ -267,6 +294,7 @@ def _base_rows(visible) -> dict[int, PanelRow]:
             home_zone=zone,
             unit_ids=frozenset({home, *units.get(pk, ())}),
             programme_ids=frozenset(programmes.get(pk, ())),
+            key_programme_id=key_programme.get(pk),
         )
         for pk, family, given, home, zone in patients
     }
@@ -294,12 +322,15 @@ def _add_alerts(rows: dict[int, PanelRow], visible) -> None:
 def _add_reports(rows: dict[int, PanelRow], visible, at: dt.datetime) -> None:
     grouped = (
         DueReport.objects.filter(
-            patient__in=visible.values("pk"), status=DueStatus.PENDING, closes_at__gt=at
+            patient__in=visible.values("pk"),
+            status=DueStatus.PENDING,
+            opens_at__lte=at,
+            closes_at__gt=at,
         )
         .order_by()
         .values_list("patient_id")
         .annotate(
-            due=Count("pk", filter=Q(opens_at__lte=at, due_at__gt=at)),
+            due=Count("pk", filter=Q(due_at__gt=at)),
             overdue=Count("pk", filter=Q(due_at__lte=at)),
         )
     )
@@ -309,8 +340,8 @@ def _add_reports(rows: dict[int, PanelRow], visible, at: dt.datetime) -> None:
             rows[patient_id].overdue_reports = overdue
 
 
-def _add_visits(rows: dict[int, PanelRow], visible, at: dt.datetime) -> dict[int, str]:
-    """Last visit held and next visit booked; returns each next visit's unit time zone."""
+def _add_visits(rows: dict[int, PanelRow], visible, at: dt.datetime) -> None:
+    """Last visit held, and next visit booked with its unit's time zone."""
     visits = Visit.objects.filter(patient__in=visible.values("pk")).order_by()
     last = (
         visits.filter(starts_at__lte=at, status=VisitStatus.DONE)
@@ -325,30 +356,11 @@ def _add_visits(rows: dict[int, PanelRow], visible, at: dt.datetime) -> dict[int
         .order_by("starts_at", "pk")
         .values_list("patient_id", "starts_at", "unit__time_zone")
     )
-    zones = {}
     for patient_id, starts_at, zone in upcoming:
         row = rows.get(patient_id)
         if row is not None and row.next_visit is None:
             row.next_visit = starts_at
-            zones[patient_id] = zone
-    return zones
-
-
-@dataclass(frozen=True)
-class KeyMeasure:
-    code: str
-    unit: str
-    target_low: float | None
-    target_high: float | None
-
-
-@dataclass(frozen=True)
-class KeyValue:
-    value: float
-    unit: str
-    effective_at: dt.datetime
-    target_low: float | None
-    target_high: float | None
+            row.next_visit_zone = zone
 
 
 def key_score_for(value: float | None, low: float | None, high: float | None) -> KeyScore:
@@ -372,17 +384,11 @@ def _goal_target(direction: str, low: float | None, high: float | None):
     return low, high
 
 
-def _add_key_scores(rows: dict[int, PanelRow], visible) -> dict[int, KeyValue]:
-    """The key score of every row, in four queries: enrolments, measures, clinical goals and
-    the latest value per patient and key code (a window over the observations)."""
-    earliest_active = (
-        Enrolment.objects.filter(patient__in=visible.values("pk"), status=EnrolmentStatus.ACTIVE)
-        .order_by("patient_id", "started_on", "pk")
-        .values_list("patient_id", "programme_id")
-    )
-    programme_of: dict[int, int] = {}
-    for patient_id, programme_id in earliest_active:
-        programme_of.setdefault(patient_id, programme_id)
+def _add_key_scores(rows: dict[int, PanelRow], visible) -> None:
+    """The key score of every row, in three queries: the key measures, the clinicians'
+    targets and the latest value of each patient's key measure (one index look-up per
+    patient, in SQL)."""
+    programme_of = {pk: r.key_programme_id for pk, r in rows.items() if r.key_programme_id}
     # bulk_create in the loader writes measures in file order, so the lowest id is the
     # first [[measure]] of the file.
     measures = (
@@ -396,7 +402,7 @@ def _add_key_scores(rows: dict[int, PanelRow], visible) -> dict[int, KeyValue]:
         key_of.setdefault(programme_id, KeyMeasure(code, unit, low, high))
     key_code = {p: key_of[m].code for p, m in programme_of.items() if m in key_of}
     if not key_code:
-        return {}
+        return
     codes = set(key_code.values())
     goals = (
         Goal.objects.filter(
@@ -413,28 +419,28 @@ def _add_key_scores(rows: dict[int, PanelRow], visible) -> dict[int, KeyValue]:
     for patient_id, code, direction, low, high in goals:
         if key_code.get(patient_id) == code and patient_id not in own_target:
             own_target[patient_id] = _goal_target(direction, low, high)
-    latest = (
+    newest = (
         Observation.objects.filter(
-            patient__in=visible.values("pk"),
-            code__in=codes,
+            patient=OuterRef("pk"),
+            code=OuterRef("key_code"),
             is_current=True,
             value_quantity__isnull=False,
         )
-        .annotate(
-            newest=Window(
-                RowNumber(),
-                partition_by=[F("patient_id"), F("code")],
-                order_by=[F("effective_at").desc(), F("pk").desc()],
-            )
-        )
-        .filter(newest=1)
-        .values_list("patient_id", "code", "value_quantity", "value_unit", "effective_at")
+        .order_by("-effective_at", "-pk")
+        .values("pk")[:1]
+    )
+    newest_ids = (
+        visible.annotate(key_programme=_key_programme(), key_code=_key_code())
+        .annotate(newest=Subquery(newest))
+        .values("newest")
+    )
+    latest = Observation.objects.filter(pk__in=newest_ids).values_list(
+        "patient_id", "code", "value_quantity", "value_unit", "effective_at"
     )
     values = {}
     for patient_id, code, value, unit, effective_at in latest:
         if key_code.get(patient_id) == code:
             values[patient_id] = (value, unit, effective_at)
-    found = {}
     for patient_id, programme_id in programme_of.items():
         row = rows.get(patient_id)
         measure = key_of.get(programme_id)
@@ -445,88 +451,7 @@ def _add_key_scores(rows: dict[int, PanelRow], visible) -> dict[int, KeyValue]:
         row.key_score = key_score_for(value, low, high)
         row.key_value = value
         if value is not None:
-            found[patient_id] = KeyValue(value, unit or measure.unit, effective_at, low, high)
-    return found
-
-
-# --- Presenting the rows: strings built once per distinct value -----------------------------
-
-
-def _number(value: float) -> str:
-    return f"{value:g}"
-
-
-def _present(
-    rows: list[PanelRow], zones: dict[int, str], key_values: dict[int, KeyValue], at: dt.datetime
-) -> None:
-    url_pattern = reverse("patients:patient_detail", kwargs={"patient_id": 999999999})
-    url_pattern = url_pattern.replace("999999999", "{}")
-    labels = _key_score_labels()
-    key_cells = {
-        state: f'<span class="key-score {css}"><span class="key-shape" aria-hidden="true">'
-        f"{shape}</span> {escape(words)}</span>"
-        for state, (words, shape, css) in labels.items()
-    }
-    severity_cells = {
-        value: SafeString(
-            f'<span class="severity severity-{value}"><span class="severity-shape" '
-            f'aria-hidden="true">{SEVERITY_SHAPE[value]}</span> {escape(label)}</span>'
-        )
-        for value, label in Severity.choices
-    }
-    none_cell = SafeString(escape(_("None")))
-    none_booked = _("None booked")
-    never = _("No visit yet")
-    day_words: dict[int, str] = {}
-    date_words: dict[tuple[dt.date, str], str] = {}
-    zone_cache: dict[str, ZoneInfo] = {}
-    today_in: dict[str, dt.date] = {}
-
-    def zone(name: str) -> ZoneInfo:
-        if name not in zone_cache:
-            zone_cache[name] = ZoneInfo(name)
-        return zone_cache[name]
-
-    for row in rows:
-        row.url = url_pattern.format(row.patient_id)
-        row.name_html = SafeString(escape(f"{row.family_name}, {row.given_name}"))
-        row.severity_html = severity_cells.get(row.severity, none_cell)
-        cell = key_cells[row.key_score]
-        found = key_values.get(row.patient_id)
-        if found is not None:
-            reading = f"{_number(found.value)} {unit_words(found.unit)}".strip()
-            day = found.effective_at.date()
-            if (day, "") not in date_words:
-                date_words[(day, "")] = dateformat.format(day, "j M Y")
-            cell = (
-                f'{cell}<br><span class="key-value">{escape(reading)}, '
-                f"{date_words[(day, '')]}</span>"
-            )
-        row.key_html = SafeString(cell)
-        if row.last_visit is None:
-            row.last_visit_text = never
-        else:
-            # Whole calendar days in the patient's home unit's time zone.
-            home = zone(row.home_zone)
-            if row.home_zone not in today_in:
-                today_in[row.home_zone] = at.astimezone(home).date()
-            days = max((today_in[row.home_zone] - row.last_visit.astimezone(home).date()).days, 0)
-            if days not in day_words:
-                day_words[days] = (
-                    _("Today")
-                    if days == 0
-                    else ngettext("%(days)d day ago", "%(days)d days ago", days) % {"days": days}
-                )
-            row.last_visit_text = day_words[days]
-        if row.next_visit is None:
-            row.next_visit_text = none_booked
-        else:
-            name = zones.get(row.patient_id) or "UTC"
-            local = row.next_visit.astimezone(zone(name))
-            key = (local.date(), name)
-            if key not in date_words:
-                date_words[key] = dateformat.format(local.date(), "j M Y")
-            row.next_visit_text = f"{date_words[key]}, {local:%H:%M}"
+            row.key_reading = KeyValue(value, unit or measure.unit, effective_at, low, high)
 
 
 def panel_rows(user: User, query: PanelQuery | None = None) -> list[PanelRow]:
@@ -539,8 +464,12 @@ def panel_rows(user: User, query: PanelQuery | None = None) -> list[PanelRow]:
     by_id = _base_rows(visible)
     _add_alerts(by_id, visible)
     _add_reports(by_id, visible, at)
-    zones = _add_visits(by_id, visible, at)
-    key_values = _add_key_scores(by_id, visible)
+    _add_visits(by_id, visible, at)
+    _add_key_scores(by_id, visible)
+    # A new column (say overdue care-plan tasks) is one grouped lookup here, e.g.
+    #   counts = overdue_task_counts(list(by_id), today())
+    #   for pk, row in by_id.items(): row.extra["overdue_tasks"] = counts.get(pk, 0)
+    # plus its header in views.COLUMNS, a sort key in SORTS and a cell in presenters.
     rows = list(by_id.values())
     if query.programme is not None:
         rows = [r for r in rows if query.programme in r.programme_ids]
@@ -551,7 +480,6 @@ def panel_rows(user: User, query: PanelQuery | None = None) -> list[PanelRow]:
     rows.sort(key=_sort_key_name)
     if query.sort != "name" or query.descending:
         rows.sort(key=SORTS[query.sort], reverse=query.descending)  # stable: name breaks ties
-    _present(rows, zones, key_values, at)
     audit_record(
         actor=user,
         action=AuditAction.SEARCH,

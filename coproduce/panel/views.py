@@ -17,6 +17,7 @@ from coproduce.accounts.decorators import role_required
 from coproduce.accounts.models import Role
 from coproduce.panel import services
 from coproduce.panel.models import SAVED_VIEW_NAME_MAX, SavedView
+from coproduce.panel.presenters import present_rows
 from coproduce.panel.selectors import (
     PanelQuery,
     panel_choices,
@@ -84,6 +85,7 @@ def _panel_page(
     status: int = 200,
 ) -> HttpResponse:
     rows = panel_rows(request.user, query)
+    present_rows(rows)
     current = query.querystring()
     views = saved_views_of(request.user)
     context = {

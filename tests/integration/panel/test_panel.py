@@ -397,3 +397,12 @@ def test_query_count_does_not_grow_with_patients(cast, verified_client):
         response = _panel(client, sort="key_score")
     assert len(response.context["rows"]) == 50
     assert len(many) == len(few)
+
+
+def test_names_are_escaped_in_the_rows(cast, verified_client):
+    from coproduce.patients.models import Patient
+
+    Patient.objects.filter(pk=cast.patient.pk).update(family_name="<b>O'Neil</b>")
+    body = _panel(verified_client(cast.clinician)).content.decode()
+    assert "<b>O'Neil</b>" not in body
+    assert "&lt;b&gt;O&#x27;Neil&lt;/b&gt;" in body

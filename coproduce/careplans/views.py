@@ -167,9 +167,12 @@ def series_table(request: HttpRequest, patient_id: int) -> HttpResponse:
         )
 
 
-def measure_choices(access: PatientAccess) -> list[tuple[str, str]]:
+def measure_choices(access: PatientAccess, *, keep: str = "") -> list[tuple[str, str]]:
+    """The measures a goal can be tied to; `keep` (the goal's own measure) is always among
+    them, so changing a goal's words never loses its measure."""
     choices = []
-    for code in selectors.measure_codes(access):
+    codes = set(selectors.measure_codes(access)) | ({keep} if keep else set())
+    for code in sorted(codes):
         info = info_for(code)
         if info is None or info.kind != "quantity":
             continue  # a goal's number needs a measure with numbers
@@ -280,7 +283,7 @@ def goal_edit(request: HttpRequest, patient_id: int, goal_id: int) -> HttpRespon
         raise PermissionDenied(
             _("Only the person who proposed this goal, or the patient, can change it.")
         )
-    choices = measure_choices(access)
+    choices = measure_choices(access, keep=goal.measure_code)
     conflicts: dict = {}
     merged_note = ""
     if request.method == "POST" and "take" in request.POST:

@@ -199,3 +199,34 @@ def test_a_compromise_edit_conflict_shows_both_texts_and_saves_nothing(verified_
     ).content.decode()
     assert "Aim for 140 until spring" in history
     assert "Aim a bit higher" in history
+
+
+def test_changing_the_words_of_a_target_keeps_its_measure_even_without_values(
+    verified_client, cast
+):
+    target = clinical_target_create(clinician=cast.clinician, patient=cast.patient)
+    client = verified_client(cast.clinician)
+    url = reverse(
+        "careplans:goal_edit", kwargs={"patient_id": cast.patient.pk, "goal_id": target.pk}
+    )
+
+    html = client.get(url).content.decode()
+    assert f'<option value="{target.measure_code}" selected>' in html
+    response = client.post(
+        url,
+        {
+            "description": "Systolic at or below 130 at home",
+            "measure_code": target.measure_code,
+            "direction": "at_most",
+            "value": "130",
+            "status": "active",
+            "base_version": "1",
+        },
+    )
+
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert (target.description, target.measure_code) == (
+        "Systolic at or below 130 at home",
+        "loinc:8480-6",
+    )

@@ -19,8 +19,16 @@ from django.utils.translation import gettext as _
 from coproduce.access.models import CarerScope
 from coproduce.access.policy import PatientAccess
 from coproduce.accounts.models import Role
-from coproduce.careplans.models import GoalStatus
-from coproduce.careplans.selectors import OWN_STREAM, goals_query, measure_targets, series_all
+from coproduce.careplans.models import Goal, GoalStatus
+from coproduce.careplans.selectors import (
+    OWN_STREAM,
+    MeasureTarget,
+    Series,
+    clinical_target_for,
+    goals_query,
+    measure_targets,
+    series_all,
+)
 from coproduce.careplans.trends import (
     DEFAULT_PERIOD,
     GoalView,
@@ -115,48 +123,51 @@ def may_see_shared_screen(access: PatientAccess) -> bool:
 
 
 def chosen_trends(
-    access: PatientAccess, *, zone: ZoneInfo, own_view: bool
+    series: tuple[Series, ...],
+    targets: dict[str, MeasureTarget],
+    goals: tuple[Goal, ...],
+    *,
+    zone: ZoneInfo,
+    own_view: bool,
 ) -> tuple[tuple[Trend, ...], int]:
     """Charts of the programme's measures (and of measures with an active goal) that have
     values in the patient's own stream, the most recently measured first, at most
     MAX_CHARTS; and how many such measures are left out."""
-    targets = measure_targets(access)
-    goals = tuple(goals_query(access).filter(status=GoalStatus.ACTIVE))
     goal_codes = {g.measure_code for g in goals if g.measure_code}
     followed = [
         s
-        for s in series_all(access)
+        for s in series
         if s.stream == OWN_STREAM and s.count and (s.code in targets or s.code in goal_codes)
     ]
     followed.sort(key=lambda s: (s.latest.at, s.code), reverse=True)
     end = now()
     trends = tuple(
         trend_for(
-            series,
+            one,
             index=index,
             period=DEFAULT_PERIOD,
             end=end,
-            goal=chart_goal(goals, series.code),
-            target=targets.get(series.code),
+            goal=chart_goal(goals, one.code),
+            target=targets.get(one.code),
             own_view=own_view,
             zone=zone,
+            personal_target=clinical_target_for(goals, one.code),
         )
-        for index, series in enumerate(followed[:MAX_CHARTS])
+        for index, one in enumerate(followed[:MAX_CHARTS])
     )
     return trends, max(0, len(followed) - MAX_CHARTS)
 
 
-def goals_with_progress(access: PatientAccess, *, zone: ZoneInfo) -> tuple[GoalView, ...]:
-    """Active goals (the patient's own and those the care team proposed), each with its
-    target and the latest value against it in words."""
-    goals = list(goals_query(access).filter(status=GoalStatus.ACTIVE))
-    latest = {
-        s.code: s.latest
-        for s in series_all(access)
-        if s.stream == OWN_STREAM and s.count and s.code in {g.measure_code for g in goals}
-    }
+def goals_with_progress(
+    series: tuple[Series, ...], goals: tuple[Goal, ...], *, zone: ZoneInfo
+) -> tuple[GoalView, ...]:
+    """Active goals, the patient's own first and then the clinical targets, each with its
+    target and the latest value of the patient's own stream against it in words."""
+    codes = {g.measure_code for g in goals if g.measure_code}
+    latest = {s.code: s.latest for s in series if s.stream == OWN_STREAM and s.code in codes}
     day = timezone.localtime(now(), zone).date()
-    return tuple(goal_views(goals, latest, zone=zone, today=day))
+    views = goal_views(goals, latest, zone=zone, today=day)
+    return tuple(sorted(views, key=lambda v: v.is_clinical_target))
 
 
 def skills_progress(access: PatientAccess) -> tuple[SkillProgress, ...]:
@@ -210,7 +221,12 @@ def shared_screen_read(access: PatientAccess, visit: Visit) -> SharedScreen:
     zone = ZoneInfo(access.patient.home_unit.time_zone)
     own_view = access.as_role == Role.PATIENT
     visit_day = timezone.localtime(visit.starts_at, zone).date()
-    trends, more = chosen_trends(access, zone=zone, own_view=own_view)
+    # One read of the values, the targets and the goals serves the charts and the goals.
+    series = series_all(access)
+    goals = tuple(goals_query(access).filter(status=GoalStatus.ACTIVE))
+    trends, more = chosen_trends(
+        series, measure_targets(access), goals, zone=zone, own_view=own_view
+    )
     screen = SharedScreen(
         visit=visit,
         visit_day=visit_day,
@@ -218,7 +234,7 @@ def shared_screen_read(access: PatientAccess, visit: Visit) -> SharedScreen:
         agenda=agenda_for(access, visit),
         trends=trends,
         more_measures=more,
-        goals=goals_with_progress(access, zone=zone),
+        goals=goals_with_progress(series, goals, zone=zone),
         skills=skills_progress(access),
         decisions=decisions_to_review(access, visit_day),
         sections=sections(own_view),

@@ -22,7 +22,7 @@ from coproduce.visits import services
 from coproduce.visits.shared_screen import MAX_CHARTS
 from tests import factories
 from tests.factories_alerts_queue import alert_for, enrolled
-from tests.factories_careplans import GAD7_TOTAL, PHQ9_TOTAL, SYSTOLIC
+from tests.factories_careplans import DIASTOLIC, GAD7_TOTAL, HEART_RATE, PHQ9_TOTAL, SYSTOLIC
 from tests.factories_decisions import make_decision
 from tests.factories_shared_screen import care_plan_carer
 from tests.factories_skills import assignment_of
@@ -65,6 +65,15 @@ def visit(cast):
             measure_code=PHQ9_TOTAL,
             direction="at_most",
             target_high=5,
+        ),
+    )
+    goal_services.goal_create(
+        access=patient_for_user(cast.clinician, patient.pk),
+        goal_input=goal_services.GoalInput(
+            description="Anxiety score under 8",
+            measure_code=GAD7_TOTAL,
+            direction="at_most",
+            target_high=7,
         ),
     )
     visit = upcoming_visit_for(patient, clinician=cast.clinician)
@@ -122,7 +131,10 @@ def test_the_trends_show_the_programme_measures_with_goal_and_target(cast, verif
     assert trends.count("<svg") >= 2
     assert trends.index("PHQ-9") < trends.index("GAD-7")
     assert "Feel like myself again" in trends  # the goal line's legend
-    assert "Remission: PHQ-9 below 5" in trends  # the clinical target's legend
+    assert "Remission: PHQ-9 below 5" in trends  # the programme's clinical target
+    gad7 = trends[trends.index("GAD-7") :]
+    assert "Anxiety score under 8" in gad7  # the patient's own clinical target instead
+    assert "usual target: Remission: GAD-7 below 5" in gad7
     assert "<details" in trends
     assert "<table" in trends
 
@@ -130,19 +142,24 @@ def test_the_trends_show_the_programme_measures_with_goal_and_target(cast, verif
 def test_at_most_four_charts_the_most_recent_first(cast, verified_client, visit):
     enrolled(cast.patient, "hypertension")
     measured(cast.patient, SYSTOLIC, 150, 1)
+    measured(cast.patient, DIASTOLIC, 90, 2)
+    measured(cast.patient, HEART_RATE, 70, 4)
     body = page(verified_client(cast.clinician), visit)
     trends = body[body.index('id="trends-heading"') : body.index('id="goals-heading"')]
-    headings = re.findall(r'<article class="trend card"', trends)
-    assert 1 <= len(headings) <= MAX_CHARTS
-    assert trends.index("Systolic") < trends.index("PHQ-9")
+    names = re.findall(r'<h3 id="trend-\d+-heading">([^<]+)<', trends)
+    assert len(names) == MAX_CHARTS == 4
+    assert [n.split()[0] for n in names] == ["Systolic", "Diastolic", "PHQ-9", "Heart"]
+    assert "1 more measure is on the dashboard." in trends  # GAD-7, 20 days ago
 
 
 def test_the_goals_show_progress_in_words(cast, verified_client, visit):
     body = page(verified_client(cast.clinician), visit)
     goals = body[body.index('id="goals-heading"') : body.index('id="skills-heading"')]
     assert "Feel like myself again" in goals
-    assert "own goal" in goals
-    assert "Proposed by the care team" not in goals
+    # the patient's own goal first, then the clinical target the clinician set
+    assert goals.index("Feel like myself again") < goals.index("own goal")
+    assert goals.index("own goal") < goals.index("Anxiety score under 8")
+    assert goals.index("Anxiety score under 8") < goals.index("Clinical target")
     assert "Latest value: 8" in goals
     assert "3 points above the goal" in goals
 

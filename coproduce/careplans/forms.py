@@ -100,10 +100,20 @@ class GoalForm(AccessibleForm):
     )
 
     def __init__(
-        self, *args, measure_choices: list[tuple[str, str]], asks_kind: bool = False, **kwargs
+        self,
+        *args,
+        measure_choices: list[tuple[str, str]],
+        asks_kind: bool = False,
+        clinical_target: bool = False,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.fields["measure_code"].choices = [("", _("No measure")), *measure_choices]
+        if clinical_target:
+            self.fields["description"].label = _("The clinical target, in plain words")
+            self.fields["description"].help_text = _(
+                "For example: “Systolic blood pressure at or below 130 at home”."
+            )
         if asks_kind:
             self.fields["description"].label = _("The goal or target, in plain words")
             self.fields["description"].help_text = _(

@@ -25,7 +25,7 @@ from coproduce.accounts.models import Role
 from coproduce.careplans import conflicts as edit_words
 from coproduce.careplans import selectors, services
 from coproduce.careplans.forms import GoalEditForm, GoalForm, GoalStopForm, PeriodForm
-from coproduce.careplans.models import Goal
+from coproduce.careplans.models import Goal, GoalKind
 from coproduce.careplans.selectors import CARER_STREAM, OWN_STREAM
 from coproduce.careplans.trends import (
     DEFAULT_PERIOD,
@@ -284,6 +284,7 @@ def goal_edit(request: HttpRequest, patient_id: int, goal_id: int) -> HttpRespon
             _("Only the person who proposed this goal, or the patient, can change it.")
         )
     choices = measure_choices(access, keep=goal.measure_code)
+    is_target = goal.kind == GoalKind.CLINICAL
     conflicts: dict = {}
     merged_note = ""
     if request.method == "POST" and "take" in request.POST:
@@ -293,11 +294,14 @@ def goal_edit(request: HttpRequest, patient_id: int, goal_id: int) -> HttpRespon
             edit_words.goal_form_values(goal),
             edit_words.GOAL_FORM_FIELDS,
         )
-        form = GoalEditForm(data, measure_choices=choices)
+        form = GoalEditForm(data, measure_choices=choices, clinical_target=is_target)
         conflicts = still_conflicting(access, goal, remaining)
     else:
         form = GoalEditForm(
-            request.POST or None, measure_choices=choices, initial=GoalForm.initial_for(goal)
+            request.POST or None,
+            measure_choices=choices,
+            initial=GoalForm.initial_for(goal),
+            clinical_target=is_target,
         )
     if request.method == "POST" and "take" not in request.POST and form.is_valid():
         try:
@@ -318,7 +322,7 @@ def goal_edit(request: HttpRequest, patient_id: int, goal_id: int) -> HttpRespon
                 edit_words.goal_form_values(error.record),
                 edit_words.GOAL_FORM_FIELDS,
             )
-            form = GoalEditForm(data, measure_choices=choices)
+            form = GoalEditForm(data, measure_choices=choices, clinical_target=is_target)
             form.is_valid()
             conflicts = edit_words.conflict_views(error.conflicts, edit_words.goal_part_words)
             merged_note = edit_words.merged_sentence(error.merged)

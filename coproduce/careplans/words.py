@@ -280,7 +280,7 @@ def goal_achievement_words(
 ) -> str:
     """Where a goal stands, in words: for an achieved or stopped goal, when and who said so;
     for an active goal with a number, 'Reached on 3 March: 1.8 kg' or 'Not yet: latest 2.6 kg
-    on 3 March'. Empty for an active goal without a number."""
+    on 3 March'. Empty for an active goal without a number or without values yet."""
     changed_at = goal.status_changed_at
     changer = goal.status_changed_by.display_name if goal.status_changed_by_id else ""
     when = when_words(changed_at, zone, today) if changed_at is not None else ""
@@ -298,7 +298,7 @@ def goal_achievement_words(
     if not goal.measure_code or quantity is None or not goal.direction:
         return ""
     if latest is None:
-        return _("Not yet: there are no values for this measure yet.")
+        return ""  # the progress words already say there are no values yet
     at, value = latest
     values = {"value": quantity.value(value), "when": when_words(at, zone, today)}
     low, high = goal.target_low, goal.target_high

@@ -50,12 +50,12 @@ def test_two_people_edit_one_goal_and_the_second_sees_both_texts(
     own.locator("#targets-heading ~ ul").get_by_role("link", name="Change").click()
     own.wait_for_load_state()
 
-    doctor.get_by_label("Your goal, in your own words").fill(CLINICIANS_WORDS)
+    doctor.get_by_label("The clinical target, in plain words").fill(CLINICIANS_WORDS)
     doctor.get_by_role("button", name="Save goal").click()
     doctor.wait_for_load_state()
     expect(doctor.get_by_text("Your changes were saved.")).to_be_visible()
 
-    box = own.get_by_label("Your goal, in your own words")
+    box = own.get_by_label("The clinical target, in plain words")
     box.fill(PATIENTS_WORDS)
     own.get_by_role("button", name="Save goal").click()
     own.wait_for_load_state()

@@ -28,6 +28,7 @@ from coproduce.interop.fhir.instrument_files import load_built_in_definitions
 from coproduce.network.models import Network, Unit
 from coproduce.network.services import unit_membership_add
 from coproduce.observations.demo import demo_measurements_create
+from coproduce.panel.demo import demo_panel_create
 from coproduce.patients.models import CareTeamRole, Patient
 from coproduce.patients.services import care_team_member_add, patient_login_link
 from coproduce.questionnaires.demo import demo_questionnaires_create
@@ -232,6 +233,7 @@ def _story_data_create(users, patient_ids, end_date: dt.date) -> None:
     demo_alerts_create(**story, nurse=users["nurse"], clinician=users["clinician"])
     demo_visits_create(**story, clinician=users["clinician"])
     demo_skills_create(**story, nurse=users["nurse"])
+    demo_panel_create(**story, nurse=users["nurse"], clinician=users["clinician"])
 
 
 def _login_create(login: DemoLogin) -> User:

@@ -218,18 +218,21 @@ class CompromiseForm(AccessibleForm):
     """What a patient and their care team agreed where a goal and a target pull apart."""
 
     # Which goals may be paired is the service's check (kind, same patient, not the same
-    # goal twice), so all errors show at once, each next to its field.
+    # goal twice), each error next to its field; the form only asks for a choice.
     own_goal = forms.CharField(
-        label=_("The patient's own goal"), required=False, widget=forms.Select
+        label=_("The patient's own goal"),
+        widget=forms.Select,
+        error_messages={"required": _("Choose the patient's own goal.")},
     )
     clinical_target = forms.CharField(
-        label=_("The clinical target"), required=False, widget=forms.Select
+        label=_("The clinical target"),
+        widget=forms.Select,
+        error_messages={"required": _("Choose the clinical target.")},
     )
-    # Checked by the service, so every error (goals, wording, who agreed) shows at once.
     wording = forms.CharField(
         label=_("What you agreed, in plain words"),
-        required=False,
         max_length=WORDING_MAX,
+        error_messages={"required": _("Write what you agreed, in plain words.")},
         widget=forms.Textarea({"rows": 4}),
         help_text=_(
             "For example: “We aim for an LDL cholesterol under 3 rather than under 2, on a "

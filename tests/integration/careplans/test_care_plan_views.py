@@ -116,13 +116,20 @@ def test_a_clinician_records_a_compromise_and_errors_sit_next_to_their_fields(
     client = verified_client(cast.clinician)
 
     response = client.post(
-        create_url(cast.patient),
-        {"own_goal": own.pk, "clinical_target": own.pk, "wording": " ", "agreed_by": []},
+        create_url(cast.patient), {"own_goal": own.pk, "clinical_target": "", "wording": " "}
     )
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="id_wording_error"' in html
     assert "Write what you agreed, in plain words." in html
+    assert 'id="id_clinical_target_error"' in html
+    assert "Choose the clinical target." in html
+
+    response = client.post(
+        create_url(cast.patient),
+        {"own_goal": own.pk, "clinical_target": own.pk, "wording": "Agreed", "agreed_by": []},
+    )
+    html = response.content.decode()
     assert 'id="id_clinical_target_error"' in html
     assert "Choose two different goals." in html
     assert 'id="id_agreed_by_error"' in html

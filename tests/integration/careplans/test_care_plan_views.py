@@ -237,3 +237,44 @@ def test_changing_the_words_of_a_target_keeps_its_measure_even_without_values(
         "Systolic at or below 130 at home",
         "loinc:8480-6",
     )
+
+
+def test_taking_the_other_persons_compromise_wording_fills_the_form_and_saves_nothing(
+    verified_client, cast
+):
+    made = compromise_create(clinician=cast.clinician, patient=cast.patient)
+    url = reverse(
+        "careplans:compromise_edit",
+        kwargs={"patient_id": cast.patient.pk, "compromise_id": made.pk},
+    )
+    base = {"agreed_high": "140", "agreed_by": ["patient"], "agreed_on": made.agreed_on}
+    verified_client(cast.nurse).post(
+        url, {**base, "wording": "Aim for 140 until spring", "base_version": "1"}
+    )
+    client = verified_client(cast.clinician)
+
+    response = client.post(
+        url,
+        {
+            **base,
+            "wording": "Aim for 140 while dizzy",
+            "base_version": "2",
+            "conflict": "wording",
+            "take": "wording",
+        },
+    )
+
+    html = response.content.decode()
+    assert ">\nAim for 140 until spring</textarea>" in html
+    assert 'name="base_version" value="2"' in html
+    assert 'value="patient" id="id_agreed_by_0" checked' in html  # the other fields as typed
+    assert GoalCompromise.objects.get().version == 2
+
+
+def test_the_patients_navigation_links_to_my_care_plan(client, cast):
+    client.force_login(cast.patient.user)
+
+    html = client.get(reverse("patients:my_home")).content.decode()
+
+    assert f'href="{reverse("careplans:my_care_plan")}"' in html
+    assert ">My care plan<" in html

@@ -278,3 +278,14 @@ def test_the_patients_navigation_links_to_my_care_plan(client, cast):
 
     assert f'href="{reverse("careplans:my_care_plan")}"' in html
     assert ">My care plan<" in html
+
+
+def test_a_goal_card_links_to_a_compromise_form_with_that_goal_chosen(verified_client, cast):
+    target = clinical_target_create(clinician=cast.clinician, patient=cast.patient)
+    client = verified_client(cast.clinician)
+
+    html = client.get(plan_url(cast.patient)).content.decode()
+    link = f"{create_url(cast.patient)}?target={target.pk}"
+    assert f'href="{link}"' in html
+    form = client.get(link).content.decode()
+    assert f'<option value="{target.pk}" selected>' in form

@@ -75,7 +75,7 @@ class KeyValue:
     target_high: float | None
 
 
-@dataclass
+@dataclass(slots=True)
 class PanelRow:
     """One patient's row. The `*_html` fields are escaped once here, so the template only
     prints them (2,000 rows render in a tight loop)."""

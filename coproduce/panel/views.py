@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -90,6 +91,8 @@ def _panel_page(
     views = saved_views_of(request.user)
     context = {
         "rows": rows,
+        # One string for the whole table body: 2,000 template look-ups cost ~15 ms.
+        "rows_html": SafeString("".join(row.html for row in rows)),
         "headers": _headers(query),
         "query": query,
         "params": query.as_params(),

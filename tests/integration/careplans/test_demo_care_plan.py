@@ -6,12 +6,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
+from coproduce.accounts.models import User
 from coproduce.careplans.demo import demo_care_plan_create, demo_goals_create
 from coproduce.careplans.models import Goal, GoalCompromise, GoalKind, GoalStatus
 from coproduce.core.clock import now, today
 from coproduce.observations.services import observation_record
 from tests import factories
+from tests.integration.seed.test_demo import demo_loaded, demo_network  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +52,20 @@ def test_the_demo_patient_gets_a_clinical_target_a_compromise_and_an_achieved_go
     achieved = Goal.objects.get(patient=cast.patient, status=GoalStatus.ACHIEVED)
     assert achieved.status_changed_by == cast.patient.user
     assert demo_care_plan_create(**story, nurse=cast.nurse) == 0
+
+
+@pytest.mark.usefixtures("demo_network")
+def test_in_the_full_demo_owen_opens_his_care_plan_with_target_compromise_and_achievement(client):
+    owen = User.objects.get(username="patient")
+    nurse = User.objects.get(username="nurse")
+    target = Goal.objects.get(patient__user=owen, kind=GoalKind.CLINICAL)
+    assert target.proposed_by == nurse
+    compromise = GoalCompromise.objects.get(patient__user=owen)
+    assert compromise.own_goal.measure_code == target.measure_code
+    client.force_login(owen)
+
+    html = client.get(reverse("careplans:my_care_plan")).content.decode()
+
+    assert target.description in html
+    assert "Agreed compromise:" in html
+    assert "Achieved on " in html

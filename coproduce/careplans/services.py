@@ -276,22 +276,31 @@ GOAL_PART_FIELDS = {
 }
 
 
-def goal_parts(source) -> dict[str, object]:
-    """A goal (or version, or a dict of its columns) as the parts a merge compares."""
+def record_parts(source, part_fields: dict[str, tuple[str, ...]]) -> dict[str, object]:
+    """A record (a row, a version, or a dict of columns) as the parts a merge compares: one
+    value per part, a tuple for a part of several columns."""
     get = source.get if isinstance(source, dict) else lambda f: getattr(source, f)
     return {
         part: tuple(get(f) for f in fields) if len(fields) > 1 else get(fields[0])
-        for part, fields in GOAL_PART_FIELDS.items()
+        for part, fields in part_fields.items()
     }
 
 
-def goal_columns(parts: dict[str, object]) -> dict[str, object]:
+def part_columns(parts: dict[str, object], part_fields: dict[str, tuple[str, ...]]) -> dict:
+    """The columns of merged parts (the inverse of `record_parts`)."""
     columns: dict[str, object] = {}
-    for part, fields in GOAL_PART_FIELDS.items():
+    for part, fields in part_fields.items():
         value = parts[part]
-        values = value if len(fields) > 1 else (value,)
-        columns.update(zip(fields, values, strict=True))
+        columns.update(zip(fields, value if len(fields) > 1 else (value,), strict=True))
     return columns
+
+
+def goal_parts(source) -> dict[str, object]:
+    return record_parts(source, GOAL_PART_FIELDS)
+
+
+def goal_columns(parts: dict[str, object]) -> dict[str, object]:
+    return part_columns(parts, GOAL_PART_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -484,19 +493,11 @@ COMPROMISE_PART_FIELDS = {
 
 
 def compromise_parts(source) -> dict[str, object]:
-    get = source.get if isinstance(source, dict) else lambda f: getattr(source, f)
-    return {
-        part: tuple(get(f) for f in fields) if len(fields) > 1 else get(fields[0])
-        for part, fields in COMPROMISE_PART_FIELDS.items()
-    }
+    return record_parts(source, COMPROMISE_PART_FIELDS)
 
 
 def compromise_columns(parts: dict[str, object]) -> dict[str, object]:
-    columns: dict[str, object] = {}
-    for part, fields in COMPROMISE_PART_FIELDS.items():
-        value = parts[part]
-        columns.update(zip(fields, value if len(fields) > 1 else (value,), strict=True))
-    return columns
+    return part_columns(parts, COMPROMISE_PART_FIELDS)
 
 
 @dataclass(frozen=True)

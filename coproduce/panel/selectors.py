@@ -385,9 +385,8 @@ def _goal_target(direction: str, low: float | None, high: float | None):
 
 
 def _add_key_scores(rows: dict[int, PanelRow], visible) -> None:
-    """The key score of every row, in three queries: the key measures, the clinicians'
-    targets and the latest value of each patient's key measure (one index look-up per
-    patient, in SQL)."""
+    """The key score of every row, in four queries: the key measures, the clinicians'
+    targets, the newest value's id for each patient's key measure, and those values."""
     programme_of = {pk: r.key_programme_id for pk, r in rows.items() if r.key_programme_id}
     # bulk_create in the loader writes measures in file order, so the lowest id is the
     # first [[measure]] of the file.
@@ -419,6 +418,11 @@ def _add_key_scores(rows: dict[int, PanelRow], visible) -> None:
     for patient_id, code, direction, low, high in goals:
         if key_code.get(patient_id) == code and patient_id not in own_target:
             own_target[patient_id] = _goal_target(direction, low, high)
+    # The newest value's id per patient: one index look-up each (patient, code, time), so
+    # the cost follows the number of patients, not the years of values behind them. (By
+    # time only: a second value at the very same moment is a correction, and corrections
+    # leave one current row.) Then the values by id: two short queries beat one query
+    # with the look-up inside an IN, which PostgreSQL evaluates several times per patient.
     newest = (
         Observation.objects.filter(
             patient=OuterRef("pk"),
@@ -426,14 +430,16 @@ def _add_key_scores(rows: dict[int, PanelRow], visible) -> None:
             is_current=True,
             value_quantity__isnull=False,
         )
-        .order_by("-effective_at", "-pk")
+        .order_by("-effective_at")
         .values("pk")[:1]
     )
-    newest_ids = (
-        visible.annotate(key_programme=_key_programme(), key_code=_key_code())
+    newest_ids = [
+        pk
+        for pk in visible.annotate(key_programme=_key_programme(), key_code=_key_code())
         .annotate(newest=Subquery(newest))
-        .values("newest")
-    )
+        .values_list("newest", flat=True)
+        if pk is not None
+    ]
     latest = Observation.objects.filter(pk__in=newest_ids).values_list(
         "patient_id", "code", "value_quantity", "value_unit", "effective_at"
     )

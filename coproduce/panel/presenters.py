@@ -129,7 +129,7 @@ def present_rows(rows: list[PanelRow]) -> None:
         if row.next_visit is None:
             row.next_visit_text = none_booked
         else:
-            local = row.next_visit.astimezone(words.zone(row.next_visit_zone))
+            local = row.next_visit.astimezone(words.zone(row.home_zone))
             row.next_visit_text = f"{words.date(local.date())}, {local:%H:%M}"
         # Safe: every value going in is escaped above, a number, or our own markup.
         row.html = SafeString(

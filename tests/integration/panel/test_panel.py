@@ -1,5 +1,5 @@
 """The clinician's panel: who appears, what each column says (the key score against the
-right target, days since the last visit, the next visit in the unit's time zone), filters,
+right target, days since the last visit, the next visit in the home unit's time zone), filters,
 sorting, bad input and a query count that does not grow with the number of patients."""
 
 from __future__ import annotations

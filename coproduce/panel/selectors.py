@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import CharField, Count, Max, Min, OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
@@ -263,7 +264,14 @@ def _key_code():
     )
 
 
-def _base_rows(visible) -> dict[int, PanelRow]:
+def _ids_subquery(visible):
+    """The visible patients' ids as a subquery whose SQL is built once per request: the
+    access rule has three subqueries, and building it again for each query cost ~4 ms."""
+    sql, params = visible.values("pk").query.sql_with_params()
+    return RawSQL(sql, params)  # noqa: S611 - Django's own compiled SQL, parameters apart
+
+
+def _base_rows(visible, ids) -> dict[int, PanelRow]:
     patients = visible.values_list(
         "pk", "family_name", "given_name", "home_unit_id", "home_unit__time_zone"
     )
@@ -271,7 +279,7 @@ def _base_rows(visible) -> dict[int, PanelRow]:
     # start, then lowest id), the same rule as `_key_programme` uses in SQL.
     open_enrolments = (
         Enrolment.objects.filter(
-            patient__in=visible.values("pk"),
+            patient_id__in=ids,
             status__in=[EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED],
         )
         .order_by("patient_id", "started_on", "pk")
@@ -300,10 +308,10 @@ def _base_rows(visible) -> dict[int, PanelRow]:
     }
 
 
-def _add_alerts(rows: dict[int, PanelRow], visible) -> None:
+def _add_alerts(rows: dict[int, PanelRow], ids) -> None:
     grouped = (
         Alert.objects.filter(
-            patient__in=visible.values("pk"),
+            patient_id__in=ids,
             status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED],
         )
         .order_by()
@@ -319,10 +327,10 @@ def _add_alerts(rows: dict[int, PanelRow], visible) -> None:
             row.severity = severity
 
 
-def _add_reports(rows: dict[int, PanelRow], visible, at: dt.datetime) -> None:
+def _add_reports(rows: dict[int, PanelRow], ids, at: dt.datetime) -> None:
     grouped = (
         DueReport.objects.filter(
-            patient__in=visible.values("pk"),
+            patient_id__in=ids,
             status=DueStatus.PENDING,
             opens_at__lte=at,
             closes_at__gt=at,
@@ -354,11 +362,11 @@ def _parse_time(text: str | None) -> dt.datetime | None:
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
-def _add_visits(rows: dict[int, PanelRow], visible, at: dt.datetime) -> None:
+def _add_visits(rows: dict[int, PanelRow], ids, at: dt.datetime) -> None:
     """Last visit held and next visit booked, in one grouped query. The next visit is shown
     in the patient's home unit's time zone, as the visit pages show it."""
     grouped = (
-        Visit.objects.filter(patient__in=visible.values("pk"))
+        Visit.objects.filter(patient_id__in=ids)
         .filter(
             Q(starts_at__lte=at, status=VisitStatus.DONE)
             | Q(starts_at__gt=at, status=VisitStatus.SCHEDULED)
@@ -398,7 +406,7 @@ def _goal_target(direction: str, low: float | None, high: float | None):
     return low, high
 
 
-def _add_key_scores(rows: dict[int, PanelRow], visible) -> None:
+def _add_key_scores(rows: dict[int, PanelRow], visible, ids) -> None:
     """The key score of every row, in four queries: the key measures, the clinicians'
     targets, the newest value's id for each patient's key measure, and those values."""
     programme_of = {pk: r.key_programme_id for pk, r in rows.items() if r.key_programme_id}
@@ -419,7 +427,7 @@ def _add_key_scores(rows: dict[int, PanelRow], visible) -> None:
     codes = set(key_code.values())
     goals = (
         Goal.objects.filter(
-            patient__in=visible.values("pk"),
+            patient_id__in=ids,
             status=GoalStatus.ACTIVE,
             proposed_by_role=ProposedBy.CLINICIAN,
             measure_code__in=codes,
@@ -483,11 +491,12 @@ def panel_rows(user: User, query: PanelQuery | None = None) -> list[PanelRow]:
     query = query or PanelQuery()
     at = now()
     visible = patients_visible_to(user)
-    by_id = _base_rows(visible)
-    _add_alerts(by_id, visible)
-    _add_reports(by_id, visible, at)
-    _add_visits(by_id, visible, at)
-    _add_key_scores(by_id, visible)
+    ids = _ids_subquery(visible)
+    by_id = _base_rows(visible, ids)
+    _add_alerts(by_id, ids)
+    _add_reports(by_id, ids, at)
+    _add_visits(by_id, ids, at)
+    _add_key_scores(by_id, visible, ids)
     # A new column (say overdue care-plan tasks) is one grouped lookup here, e.g.
     #   counts = overdue_task_counts(list(by_id), today())
     #   for pk, row in by_id.items(): row.extra["overdue_tasks"] = counts.get(pk, 0)

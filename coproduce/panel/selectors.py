@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from django.db import connection
 from django.db.models import CharField, Count, Max, Min, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
@@ -406,9 +407,17 @@ def _goal_target(direction: str, low: float | None, high: float | None):
     return low, high
 
 
+def _fenced(sql: str) -> str:
+    """`sql` as a subquery the planner runs once on its own: with an OFFSET it cannot be
+    folded into the outer IN, where PostgreSQL evaluated each look-up three times. SQLite
+    needs a LIMIT before an OFFSET (-1: none)."""
+    limit = "LIMIT -1 " if connection.vendor == "sqlite" else ""
+    return f"SELECT fenced.newest FROM ({sql}) AS fenced {limit}OFFSET 0"  # noqa: S608
+
+
 def _add_key_scores(rows: dict[int, PanelRow], visible, ids) -> None:
-    """The key score of every row, in four queries: the key measures, the clinicians'
-    targets, the newest value's id for each patient's key measure, and those values."""
+    """The key score of every row, in three queries: the key measures, the clinicians'
+    targets, and the newest value of each patient's key measure."""
     programme_of = {pk: r.key_programme_id for pk, r in rows.items() if r.key_programme_id}
     # bulk_create in the loader writes measures in file order, so the lowest id is the
     # first [[measure]] of the file.
@@ -443,8 +452,7 @@ def _add_key_scores(rows: dict[int, PanelRow], visible, ids) -> None:
     # The newest value's id per patient: one index look-up each (patient, code, time), so
     # the cost follows the number of patients, not the years of values behind them. (By
     # time only: a second value at the very same moment is a correction, and corrections
-    # leave one current row.) Then the values by id: two short queries beat one query
-    # with the look-up inside an IN, which PostgreSQL evaluates several times per patient.
+    # leave one current row.)
     newest = (
         Observation.objects.filter(
             patient=OuterRef("pk"),
@@ -455,13 +463,13 @@ def _add_key_scores(rows: dict[int, PanelRow], visible, ids) -> None:
         .order_by("-effective_at")
         .values("pk")[:1]
     )
-    newest_ids = [
-        pk
-        for pk in visible.annotate(key_programme=_key_programme(), key_code=_key_code())
+    sql, params = (
+        visible.annotate(key_programme=_key_programme(), key_code=_key_code())
         .annotate(newest=Subquery(newest))
-        .values_list("newest", flat=True)
-        if pk is not None
-    ]
+        .values("newest")
+        .query.sql_with_params()
+    )
+    newest_ids = RawSQL(_fenced(sql), params)  # noqa: S611 - Django's compiled SQL, params apart
     latest = (
         Observation.objects.filter(pk__in=newest_ids)
         .annotate(at=_time_text("effective_at"))

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "coproduce.alerts",
     "coproduce.decisions",
     "coproduce.skills",
+    "coproduce.tasks",
     "coproduce.panel",
     "coproduce.seed",
     "coproduce.interop.fhir",

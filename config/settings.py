@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "coproduce.skills",
     "coproduce.tasks",
     "coproduce.panel",
+    "coproduce.measures",
     "coproduce.seed",
     "coproduce.interop.fhir",
 ]

@@ -20,7 +20,7 @@ import numpy as np
 
 from .inputs import X_TEXT, RawRows
 from .periods import period_start
-from .reductions import present, r_mean, r_median, r_sd, r_sum
+from .reductions import present, r_mean, r_median, r_sd, r_sum, ratio
 
 AGGREGATE_FUNCTIONS: dict[str, Callable[[Sequence[float]], float]] = {
     "mean": r_mean,
@@ -92,7 +92,7 @@ def aggregate(rows: RawRows, *, agg_fun: str, x_period: str | None) -> Subgroups
         if rows.n is not None:
             n_total = r_sum(rows.n[i] for i in indices)
             columns["n"].append(n_total)
-            columns["y"].append(float(np.float64(r_sum(ys)) / np.float64(n_total)))
+            columns["y"].append(ratio(r_sum(ys), n_total))
         else:
             columns["n"].append(np.nan)
             columns["y"].append(summarise(ys))

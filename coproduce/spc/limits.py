@@ -32,7 +32,7 @@ from .constants import (
     b4,
 )
 from .errors import SpcInputError
-from .reductions import r_mean, r_median, r_min, r_sd, r_sum
+from .reductions import r_mean, r_median, r_min, r_sd, r_sum, ratio
 
 Array = np.ndarray
 
@@ -75,10 +75,6 @@ class ChartLines:
     ucl: Array
     lcl_95: Array
     ucl_95: Array
-
-
-def _ratio(numerator: float, denominator: float) -> float:
-    return float(np.float64(numerator) / np.float64(denominator))
 
 
 def _sqrt(value: float) -> float:
@@ -162,7 +158,7 @@ def _pooled_sd(part: PartInput) -> float:
     """Pooled standard deviation of the baseline subgroups (Montgomery 6.31)."""
     size = part.y_length[part.base]
     sd = part.y_sd[part.base]
-    return _sqrt(_ratio(r_sum((size - 1) * sd**2), r_sum(size - 1)))
+    return _sqrt(ratio(r_sum((size - 1) * sd**2), r_sum(size - 1)))
 
 
 def _within_sd(part: PartInput) -> float:
@@ -180,7 +176,7 @@ def xbar_chart(part: PartInput) -> ChartLines:
     """X-bar chart: grand mean -/+ A3(n_i) x s (s-bar, or pooled SD for unequal sizes)."""
     base = part.base
     cl = part.centre(
-        lambda: _ratio(r_sum(part.y_length[base] * part.y_mean[base]), r_sum(part.y_length[base]))
+        lambda: ratio(r_sum(part.y_length[base] * part.y_mean[base]), r_sum(part.y_length[base]))
     )
     sd = _within_sd(part)
     factor = _factors(a3, part.y_length, SIGMA_LIMIT)
@@ -237,7 +233,7 @@ def t_chart(part: PartInput) -> ChartLines:
 def _proportion_centre(part: PartInput) -> Array:
     """Ratio of sums over the baseline (not the mean of the rates)."""
     base = part.base
-    return part.centre(lambda: _ratio(r_sum(part.y_sum[base]), r_sum(part.n[base])))
+    return part.centre(lambda: ratio(r_sum(part.y_sum[base]), r_sum(part.n[base])))
 
 
 def _laney_sigma_z(part: PartInput, cl: Array, sigma: Array) -> float:
@@ -336,7 +332,7 @@ def ip_chart(part: PartInput) -> ChartLines:
     if np.isnan(n).all():
         n = part.y_length.astype(float)
     base = part.base
-    cl = part.centre(lambda: _ratio(r_sum(part.y[base] * n[base]), r_sum(n[base])))
+    cl = part.centre(lambda: ratio(r_sum(part.y[base] * n[base]), r_sum(n[base])))
     spread = math.sqrt(math.pi / 2) * np.abs(np.diff(part.y)) / np.sqrt(1 / n[:-1] + 1 / n[1:])
     average = r_mean(spread)
     if part.screened_mr:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+import numpy as np
+
 NA = math.nan
 
 
@@ -75,3 +77,9 @@ def r_min(values: Iterable[float]) -> float:
     """`min(x, na.rm = TRUE)`: Inf when no value is present."""
     kept = present(values)
     return min(kept) if kept else math.inf
+
+
+def ratio(numerator: float, denominator: float) -> float:
+    """numerator / denominator with IEEE results for a zero denominator (Inf or NaN), as R."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(np.float64(numerator) / np.float64(denominator))

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("coproduce.alerts.urls")),
     path("", include("coproduce.decisions.urls")),
     path("", include("coproduce.skills.urls")),
+    path("", include("coproduce.tasks.urls")),
     path("", include("coproduce.panel.urls")),
     path("", include("coproduce.network.urls")),
     path("admin/", admin_site.urls),

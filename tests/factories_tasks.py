@@ -64,6 +64,27 @@ def task_of(patient: Patient, clinician: User) -> Task:
     return task_made(clinician, patient, title="Matrix task", due_on=patient_day(patient, 3))
 
 
+def team_task_of(patient: Patient, clinician: User) -> Task:
+    """The patient's one-off care-team task (made once): a clinician ticks it off."""
+    existing = Task.objects.filter(patient=patient, title="Matrix team task").first()
+    if existing is not None:
+        return existing
+    return task_made(
+        clinician,
+        patient,
+        title="Matrix team task",
+        owner_kind="team",
+        due_on=patient_day(patient, 3),
+    )
+
+
+def team_task_kwargs(w) -> dict:
+    return {
+        "patient_id": w.cast.patient.pk,
+        "task_id": team_task_of(w.cast.patient, w.cast.clinician).pk,
+    }
+
+
 def task_kwargs(w) -> dict:
     return {
         "patient_id": w.cast.patient.pk,

@@ -24,6 +24,7 @@ LINKS = {
         NavLink("reporting:mine", _("My reports")),
         NavLink("observations:my_measurements", _("My readings")),
         NavLink("careplans:my_care_plan", _("My care plan")),
+        NavLink("tasks:mine", _("My tasks")),
         NavLink("careplans:my_dashboard", _("Charts and goals")),
         NavLink("decisions:mine", _("My decisions")),
         NavLink("skills:mine", _("My skills")),

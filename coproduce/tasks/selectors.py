@@ -144,6 +144,8 @@ class TaskView:
     missed: tuple[dt.date, ...]  # repeated tasks: untaken occurrences of the last 14 days
     state: str  # in words, e.g. "Due yesterday, not done yet"
     can_tick: bool = False
+    # Needs doing now: overdue, missed occurrences, or due today and not done.
+    due_now: bool = False
     done_by: str = ""
     missed_words: tuple[tuple[dt.date, str], ...] = field(default=())
 
@@ -251,6 +253,7 @@ def task_view(
         missed=missed,
         state=state,
         can_tick=may_tick(access, task),
+        due_now=not closed and (overdue or (tick_on == today and not is_done)),
         done_by=completion.done_by.display_name if completion is not None else "",
         missed_words=tuple((d, words.not_done_words(d, today)) for d in reversed(missed)),
     )

@@ -62,6 +62,12 @@ from tests.factories_skills import (
     swapped_checklist_kwargs,
     swapped_session_kwargs,
 )
+from tests.factories_tasks import (
+    other_task_kwargs,
+    swapped_task_kwargs,
+    task_kwargs,
+    team_task_kwargs,
+)
 from tests.factories_visits import other_visit_kwargs, swapped_visit_kwargs, visit_kwargs
 
 ANONYMOUS, PATIENT, CARER, CLINICIAN, QI_LEAD, ADMINISTRATOR = (
@@ -453,6 +459,43 @@ MATRIX: dict[str, Route] = {
         method="post",
         kwargs=checklist_kwargs,
         swaps=(other_checklist_kwargs, swapped_checklist_kwargs),
+    ),
+    # --- care-plan tasks (issue 6) ---
+    # The cast's carer has no care-plan scope for either patient: denied, as on the care plan.
+    "tasks:mine": Route(frozenset({PATIENT})),
+    # The patient is sent on to My tasks (a redirect, not a denial).
+    "tasks:task_list": Route(frozenset({PATIENT, CLINICIAN}), kwargs=own, swaps=(other,)),
+    "tasks:task_create": Route(frozenset({CLINICIAN}), kwargs=own, swaps=(other,)),
+    "tasks:task_history": Route(
+        frozenset({PATIENT, CLINICIAN}),
+        kwargs=task_kwargs,
+        swaps=(other_task_kwargs, swapped_task_kwargs),
+    ),
+    "tasks:task_edit": Route(
+        frozenset({CLINICIAN}),
+        kwargs=task_kwargs,
+        swaps=(other_task_kwargs, swapped_task_kwargs),
+    ),
+    "tasks:task_close": Route(
+        frozenset({CLINICIAN}),
+        method="post",
+        kwargs=task_kwargs,
+        swaps=(other_task_kwargs, swapped_task_kwargs),
+    ),
+    # The patient ticks their own task, a clinician the team's.
+    "tasks:task_tick": Route(
+        frozenset({PATIENT, CLINICIAN}),
+        method="post",
+        kwargs=task_kwargs,
+        kwargs_for={CLINICIAN: team_task_kwargs},
+        swaps=(other_task_kwargs, swapped_task_kwargs),
+    ),
+    "tasks:task_untick": Route(
+        frozenset({PATIENT, CLINICIAN}),
+        method="post",
+        kwargs=task_kwargs,
+        kwargs_for={CLINICIAN: team_task_kwargs},
+        swaps=(other_task_kwargs, swapped_task_kwargs),
     ),
     # --- Clinician's panel (issue 6) ---
     "panel:panel": Route(frozenset({CLINICIAN})),

@@ -1,23 +1,33 @@
-"""`coproduce measures --check [FILE ...]`: validate measure files."""
+"""`coproduce measures --check [FILE ...]`: validate measure files.
+`coproduce measures --recompute`: rebuild every rollup cell of every built-in measure.
+`coproduce measures --update`: recompute only the cells that changed data touched."""
 
+import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from coproduce.measures.catalogues import load_measures
 from coproduce.measures.definition import MeasureFileError
+from coproduce.measures.services import rollups_recompute_all
 
 
 class Command(BaseCommand):
-    help = "Quality measures: validate the measure files (--check)."
+    help = "Quality measures: validate the files (--check) or rebuild the rollups (--recompute)."
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="*", type=Path)
-        parser.add_argument(
+        action = parser.add_mutually_exclusive_group(required=True)
+        action.add_argument(
             "--check", action="store_true", help="Validate the measure files; change nothing."
         )
+        action.add_argument(
+            "--recompute",
+            action="store_true",
+            help="Rebuild every rollup cell of every built-in measure from the data.",
+        )
 
-    def handle(self, *args, files, check, **options):
+    def handle(self, *args, files, check, recompute, **options):
         try:
             definitions = load_measures(files or None)
         except MeasureFileError as error:
@@ -29,4 +39,9 @@ class Command(BaseCommand):
         if check:
             self.stdout.write(f"{len(definitions)} measure file(s) are valid.")
             return
-        raise CommandError("Say what to do: --check.")
+        if files:
+            raise CommandError("--recompute works on the built-in measures; give no files.")
+        started = time.perf_counter()
+        cells = rollups_recompute_all()
+        seconds = time.perf_counter() - started
+        self.stdout.write(f"{cells} rollup cell(s) written in {seconds:.1f} s.")

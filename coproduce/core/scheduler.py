@@ -39,6 +39,7 @@ def periodic_jobs() -> list[PeriodicJob]:
     from coproduce.alerts import jobs as alert_jobs
     from coproduce.core import jobs
     from coproduce.reporting import jobs as reporting_jobs
+    from coproduce.tasks import jobs as task_jobs
 
     return [
         PeriodicJob(
@@ -62,6 +63,11 @@ def periodic_jobs() -> list[PeriodicJob]:
             "alerts-missing-reports",
             dt.timedelta(hours=1),
             alert_jobs.check_missing_reports.enqueue,
+        ),
+        PeriodicJob(
+            "care-plan-task-reminders",
+            dt.timedelta(minutes=15),
+            task_jobs.send_task_reminders.enqueue,
         ),
     ]
 

@@ -24,6 +24,7 @@ def test_each_slot_is_claimed_once(db, django_capture_on_commit_callbacks):
         "reporting-reminders",
         "alerts-escalation",
         "alerts-missing-reports",
+        "care-plan-task-reminders",
     ]
     assert second == ["reporting-due-reports", "reporting-reminders", "alerts-escalation"]
     with django_capture_on_commit_callbacks(execute=True):
@@ -34,5 +35,6 @@ def test_each_slot_is_claimed_once(db, django_capture_on_commit_callbacks):
         "reporting-reminders",
         "alerts-escalation",
         "alerts-missing-reports",
+        "care-plan-task-reminders",
     ]
-    assert ScheduledJobRun.objects.count() == 14
+    assert ScheduledJobRun.objects.count() == 16

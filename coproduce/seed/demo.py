@@ -47,6 +47,7 @@ from coproduce.seed.registry import (
     patient_chunk,
 )
 from coproduce.skills.demo import demo_skills_create
+from coproduce.tasks.demo import demo_tasks_create
 from coproduce.visits.demo import demo_visits_create
 
 DEMO_SLUG = "demo"
@@ -233,6 +234,7 @@ def _story_data_create(users, patient_ids, end_date: dt.date) -> None:
     demo_alerts_create(**story, nurse=users["nurse"], clinician=users["clinician"])
     demo_visits_create(**story, clinician=users["clinician"])
     demo_skills_create(**story, nurse=users["nurse"])
+    demo_tasks_create(**story, nurse=users["nurse"])
     demo_panel_create(**story, nurse=users["nurse"], clinician=users["clinician"])
 
 
@@ -293,7 +295,8 @@ def _carer_and_patient_logins(users, patient_ids) -> None:
         patient=adult,
         carer=carer,
         relationship=Relationship.PARTNER,
-        scopes={CarerScope.VIEW_REPORTS, CarerScope.REPORT_FOR_PATIENT},
+        # The care plan too: he orders the dialysis supplies (a carer's task in the plan).
+        scopes={CarerScope.VIEW_REPORTS, CarerScope.REPORT_FOR_PATIENT, CarerScope.CARE_PLAN},
     )
     for patient in (child, adult):
         care_team_member_add(actor=clinician, patient=patient, user=carer, role=CareTeamRole.CARER)

@@ -140,3 +140,29 @@ def test_demo_patient_sees_what_the_team_did_about_his_reports(demo_network, cli
         page = client.get(reverse("alerts:mine")).content.decode()
     assert "Your care team phoned you on" in page
     assert "Waiting for your care team" in page
+
+
+# --- Care-plan tasks (issue 6: "patients and carers see and tick off their tasks") ----------
+
+
+def test_demo_owen_has_tasks_for_himself_his_carer_and_his_nurse(demo_network, client):
+    from coproduce.tasks.models import Task
+
+    owen = User.objects.get(username="patient")
+    carer = User.objects.get(username="carer")
+    nurse = User.objects.get(username="nurse")
+    grant = CarerGrant.objects.get(carer=carer, patient__user=owen, revoked_at__isnull=True)
+    assert grant.care_plan
+    tasks = Task.objects.filter(patient__user=owen)
+    assert set(tasks.values_list("owner_kind", "owner_user")) == {
+        ("patient", None),
+        ("carer", carer.pk),
+        ("clinician", nurse.pk),
+    }
+    weigh = tasks.get(frequency="weekly")
+    assert weigh.goal_id is not None
+    assert weigh.completions.filter(undone_at__isnull=True).count() >= 4
+    client.force_login(owen)
+    page = client.get(reverse("tasks:mine")).content.decode()
+    assert "Book your blood test at the GP surgery" in page
+    assert "not done yet" in page

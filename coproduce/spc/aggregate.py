@@ -12,6 +12,7 @@ Rows with a missing x are dropped.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -49,10 +50,20 @@ class Subgroups:
         return len(self.x)
 
 
-def text_sort_key(text: str) -> tuple[str, str]:
-    """An approximation of R's locale collation (e.g. en_US): case is ignored first, and a
-    lower-case letter comes before its capital ("a" < "A" < "b" < "B")."""
-    return (text.casefold(), text.swapcase())
+# ICU root collation (what R uses to sort text, with ICU) puts spaces and ASCII punctuation
+# before digits and letters, in this order.
+PUNCTUATION_ORDER = " _-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$"
+_PUNCTUATION_RANK = {char: chr(1 + rank) for rank, char in enumerate(PUNCTUATION_ORDER)}
+
+
+def text_sort_key(text: str) -> tuple[str, str, str]:
+    """An approximation of R's collation of text (ICU root, as for an en_US or C.UTF-8
+    locale): punctuation first, then digits, then letters with accents and case ignored;
+    ties broken by accents, then lower case before upper case ("a" < "A" < "b" < "é")."""
+    decomposed = unicodedata.normalize("NFD", text)
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    primary = "".join(_PUNCTUATION_RANK.get(c, c) for c in letters)
+    return (primary, decomposed.casefold(), text.swapcase())
 
 
 def fix_notes(notes: Sequence[str]) -> str | None:

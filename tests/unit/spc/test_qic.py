@@ -138,6 +138,28 @@ def test_qic_text_x_sorts_like_a_locale_and_never_signals_runs():
     assert [p.x for p in qic([1, 2, 3], x=["b", "B", "a"]).points] == ["a", "b", "B"]
 
 
+def test_qic_text_x_sorts_punctuation_digits_accents_as_r_does():
+    # R 4.2 (ICU) sorts: a b|a_b|a-b|ab|apfel|Äpfel|b|e|E|é|É|unit 10|unit 9
+    labels = ["unit 9", "É", "e", "ab", "a-b", "Äpfel", "a_b", "E", "b", "a b", "é", "apfel"]
+    labels.append("unit 10")
+    result = qic(list(range(len(labels))), x=labels)
+    assert [p.x for p in result.points] == [
+        "a b",
+        "a_b",
+        "a-b",
+        "ab",
+        "apfel",
+        "Äpfel",
+        "b",
+        "e",
+        "E",
+        "é",
+        "É",
+        "unit 10",
+        "unit 9",
+    ]
+
+
 def test_qic_missing_x_rows_are_dropped():
     result = qic([1, 2, 3], x=[1, None, 3])
     assert [p.x for p in result.points] == [1, 3]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from coproduce.spc import crossings_min, longest_run_max, qic
 
 GOLDEN_DIR = Path(__file__).resolve().parents[2] / "golden" / "spc"
 CHART_FILES = ("montgomery.json", "hand_computed.json")
+R_FILE = "qicharts2_r.json"
 
 
 def _load(name):
@@ -22,6 +24,7 @@ CHART_CASES = [
     for name in CHART_FILES
     for case in _load(name)["cases"]
 ]
+R_CASES = [pytest.param(case, id=case["name"]) for case in _load(R_FILE)["cases"]]
 RUNS_CASES = [
     pytest.param(case, id=case["name"]) for case in _load("anhoej_runs_limits.json")["cases"]
 ]
@@ -35,8 +38,9 @@ def test_every_golden_file_names_its_sources_and_every_case_its_source():
 
 
 def test_golden_cases_cover_every_chart_type():
-    charts = {case.values[0]["input"].get("chart", "run") for case in CHART_CASES}
-    assert charts == {"run", "i", "mr", "xbar", "s", "t", "p", "pp", "c", "u", "up", "g", "ip"}
+    for cases in (CHART_CASES, R_CASES):
+        charts = {case.values[0]["input"].get("chart", "run") for case in cases}
+        assert charts == {"run", "i", "mr", "xbar", "s", "t", "p", "pp", "c", "u", "up", "g", "ip"}
 
 
 def _check(actual, expected, tolerance, label):
@@ -71,3 +75,20 @@ def test_golden_chart_case(case):
 def test_golden_runs_limits(case):
     assert longest_run_max(case["n"]) == case["longest_run_max"]
     assert crossings_min(case["n"]) == case["n_crossings_min"]
+
+
+@pytest.mark.parametrize("case", R_CASES)
+def test_golden_qicharts2_r_output_every_column(case):
+    arguments = dict(case["input"])
+    if arguments.pop("x_is_date", False):
+        arguments["x"] = [dt.date.fromisoformat(v) if v else None for v in arguments["x"]]
+    rows = qic(**arguments).to_rows()
+    expected_rows = case["expected"]["rows"]
+    assert len(rows) == len(expected_rows)
+    for row, expected in zip(rows, expected_rows, strict=True):
+        for field, value in expected.items():
+            label = f"{row['xx']}.{field}"
+            if isinstance(value, float):
+                assert row[field] == pytest.approx(value, rel=case["tolerance"], abs=1e-12), label
+            else:
+                assert row[field] == value, label

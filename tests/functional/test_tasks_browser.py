@@ -64,3 +64,31 @@ def test_the_patient_ticks_off_a_task_on_a_phone_and_undoes_it(phone_tab, browse
     assert wcag_violations(phone_tab) == ""
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert phone_tab.csp_violations == []
+
+
+def test_the_nurse_adds_a_weekly_task_after_an_error_on_a_phone(phone_tab, browser_cast):
+    patient, nurse = browser_cast.patient, browser_cast.nurse
+    page = phone_tab.page
+    log_in(phone_tab, nurse)
+    phone_tab.goto(reverse("tasks:task_create", kwargs={"patient_id": patient.pk}))
+    assert wcag_violations(phone_tab) == ""
+
+    page.get_by_role("button", name="Save task").click()
+    page.wait_for_load_state()
+    summary = page.get_by_role("alert")
+    assert summary.get_by_role(
+        "link", name="What to do: Write what to do in a few words."
+    ).is_visible()
+    assert wcag_violations(phone_tab) == ""
+
+    page.get_by_label("What to do").fill("Weigh yourself before dialysis")
+    page.get_by_label("Every week").check()
+    for day in ("Monday", "Wednesday", "Friday"):
+        page.get_by_label(day).check()
+    page.get_by_role("button", name="Save task").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("The task was added to the care plan.").is_visible()
+    assert page.get_by_role("heading", name="Weigh yourself before dialysis").is_visible()
+    assert wcag_violations(phone_tab) == ""
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert phone_tab.csp_violations == []

@@ -21,7 +21,7 @@ from .errors import SpcInputError
 from .periods import PERIOD_ALIASES
 
 AGGREGATES = ("mean", "median", "sum", "sd")
-METHODS = ("anhoej",)
+METHODS = ("anhoej", "bestbox", "cutbox")
 X_NUMBER, X_DATE, X_DATETIME, X_TEXT = "number", "date", "datetime", "text"
 
 

@@ -83,6 +83,7 @@ def qic(
     - `multiply`: scales y, centre line and limits (not `target`; `cl` is unscaled).
     - `cl`, `target`: a number, or one per row (the first row of a subgroup counts); a
       centre line missing for any subgroup of a part is estimated for that part.
+    - `method`: runs rules: "anhoej" (default), or the experimental "bestbox"/"cutbox".
     - `screened_mr`: Nelson's moving-range screening for i, t, pp, up and ip charts; on, as
       qicharts2 has it once attached (`options(qic.screenedmr = TRUE)`).
 
@@ -90,7 +91,7 @@ def qic(
     """
     chart = parse_choice(chart, "chart", CHART_TYPES)
     agg_fun = parse_choice(agg_fun, "agg_fun", AGGREGATES)
-    parse_choice(method, "method", METHODS)
+    method = parse_choice(method, "method", METHODS)
     rows = parse_rows(y=y, x=x, n=n, cl=cl, target=target, notes=notes)
     period = parse_period(x_period, rows.x_kind)
     breaks = part_breaks(part, rows)
@@ -116,6 +117,7 @@ def qic(
             categorical=categorical,
             screened_mr=screened_mr,
             y_neg=y_neg,
+            method=method,
         )
     return QicResult(chart=chart, points=points, summary=summarise(points))
 
@@ -131,6 +133,7 @@ def _points(
     categorical: bool,
     screened_mr: bool,
     y_neg: bool,
+    method: str,
 ) -> tuple[QicPoint, ...]:
     count = len(subgroups)
     xx = np.arange(1, count + 1)
@@ -158,7 +161,9 @@ def _points(
             )
         )
         kept = include[index]
-        runs_by_part[number] = runs_analysis(lines.y[kept].tolist(), lines.cl[kept].tolist())
+        runs_by_part[number] = runs_analysis(
+            lines.y[kept].tolist(), lines.cl[kept].tolist(), method
+        )
         _store(columns, index, lines, factor, subgroups.target[index])
     for name in ("lcl", "ucl", "lcl_95", "ucl_95", "lcl_lab", "ucl_lab"):
         columns[name][~np.isfinite(columns[name])] = np.nan

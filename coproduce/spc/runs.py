@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .runs_boxes import FIRST_N, LAST_N, box_signal
+
 # qbinom(0.05, n - 1, 0.5): the crossings limit is the 5th percentile, as a fraction.
 CROSSINGS_PERCENTILE_NUMERATOR = 1
 CROSSINGS_PERCENTILE_DENOMINATOR = 20
@@ -72,11 +74,12 @@ def run_lengths(sides: Sequence[int]) -> list[int]:
     return lengths
 
 
-def runs_analysis(y: Sequence[float], cl: Sequence[float]) -> RunsAnalysis:
+def runs_analysis(y: Sequence[float], cl: Sequence[float], method: str = "anhoej") -> RunsAnalysis:
     """Anhøj runs analysis of the included points `y` against their centre line `cl`.
 
     Points exactly on the centre line and missing points are not useful; they neither
-    break nor extend a run. `n_obs` counts every point given, missing ones included."""
+    break nor extend a run. `n_obs` counts every point given, missing ones included.
+    `method` "bestbox" or "cutbox" changes only the signal, for 10 to 100 useful points."""
     sides = []
     for value, centre in zip(y, cl, strict=True):
         difference = value - centre
@@ -91,6 +94,9 @@ def runs_analysis(y: Sequence[float], cl: Sequence[float]) -> RunsAnalysis:
     crossings = len(lengths) - 1
     longest_limit = longest_run_max(n_useful)
     crossings_limit = crossings_min(n_useful)
+    signal = longest > longest_limit or crossings < crossings_limit
+    if method != "anhoej" and FIRST_N <= n_useful <= LAST_N:
+        signal = box_signal(method, n_useful, crossings, longest)
     return RunsAnalysis(
         n_obs=len(y),
         n_useful=n_useful,
@@ -98,5 +104,5 @@ def runs_analysis(y: Sequence[float], cl: Sequence[float]) -> RunsAnalysis:
         longest_run_max=longest_limit,
         n_crossings=crossings,
         n_crossings_min=crossings_limit,
-        runs_signal=longest > longest_limit or crossings < crossings_limit,
+        runs_signal=signal,
     )

@@ -17,7 +17,7 @@ from coproduce.spc import SpcInputError, qic
         ({"y": [1, 2], "x": [1, 2, 3]}, "x", "has 3 values but y has 2"),
         ({"y": [1, 2], "chart": "xmr"}, "chart", "unknown value 'xmr'"),
         ({"y": [1, 2], "agg_fun": "max"}, "agg_fun", "unknown value 'max'"),
-        ({"y": [1, 2], "method": "bestbox"}, "method", "unknown value 'bestbox'"),
+        ({"y": [1, 2], "method": "box"}, "method", "unknown value 'box'"),
         ({"y": [1, 2], "part": [-1]}, "part", "positions count from 1; -1 is negative"),
         ({"y": [1, 2], "part": [1.5]}, "part", "1.5 is not a position"),
         ({"y": [1, 2], "part": ["a"]}, "part", "has 1 labels but y has 2"),

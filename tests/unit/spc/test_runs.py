@@ -109,3 +109,34 @@ def test_run_chart_vignette_24_points_limits():
     # qicharts2 vignette: 24 useful points -> longest run limit 8, crossings minimum 8.
     result = qic([(-1) ** i * (i + 1) for i in range(24)])
     assert (result.points[0].longest_run_max, result.points[0].n_crossings_min) == (8, 8)
+
+
+@pytest.mark.parametrize(
+    ("lengths", "method", "signal"),
+    [
+        # n = 12: Anhøj allows a longest run of 7; the best box (cb 3, lb 6) does not.
+        ([7, 1, 1, 1, 1, 1], "anhoej", False),
+        ([7, 1, 1, 1, 1, 1], "bestbox", True),
+        ([7, 1, 1, 1, 1, 1], "cutbox", True),  # no border cells for n = 12
+        # n = 22: 6 crossings are too few for Anhøj (7) but inside the box (cb 6, lb 7).
+        ([6, 4, 3, 3, 2, 2, 2], "anhoej", True),
+        ([6, 4, 3, 3, 2, 2, 2], "bestbox", False),
+        ([6, 4, 3, 3, 2, 2, 2], "cutbox", False),  # border cell: c = cb and l <= lbord 6
+        ([7, 3, 3, 3, 2, 2, 2], "bestbox", False),
+        ([7, 3, 3, 3, 2, 2, 2], "cutbox", True),  # cut: c = cb needs l <= 6
+        # n = 5: outside 10..100 the box methods fall back to Anhøj's rules.
+        ([5], "bestbox", False),
+    ],
+)
+def test_runs_box_methods_change_only_the_signal(lengths, method, signal):
+    sides = _sides(lengths)
+    result = runs_analysis(sides, [0] * len(sides), method)
+    assert result.runs_signal is signal
+    assert result.longest_run_max == longest_run_max(len(sides))
+    assert result.n_crossings_min == crossings_min(len(sides))
+
+
+def test_qic_method_bestbox_reaches_the_runs_analysis():
+    y = _sides([7, 1, 1, 1, 1, 1])
+    assert qic(y, cl=0).summary[0].runs_signal == 0
+    assert qic(y, cl=0, method="bestbox").summary[0].runs_signal == 1

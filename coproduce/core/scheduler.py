@@ -38,6 +38,7 @@ def slot_start(at: dt.datetime, every: dt.timedelta) -> dt.datetime:
 def periodic_jobs() -> list[PeriodicJob]:
     from coproduce.alerts import jobs as alert_jobs
     from coproduce.core import jobs
+    from coproduce.measures import jobs as measure_jobs
     from coproduce.reporting import jobs as reporting_jobs
     from coproduce.tasks import jobs as task_jobs
 
@@ -68,6 +69,9 @@ def periodic_jobs() -> list[PeriodicJob]:
             "care-plan-task-reminders",
             dt.timedelta(minutes=15),
             task_jobs.send_task_reminders.enqueue,
+        ),
+        PeriodicJob(
+            "measures-rollups", dt.timedelta(minutes=5), measure_jobs.update_rollups.enqueue
         ),
     ]
 

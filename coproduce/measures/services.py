@@ -13,9 +13,18 @@ from django.db import transaction
 from coproduce.core.audit import AuditAction, audit_record
 from coproduce.core.clock import now, today
 from coproduce.measures.catalogues import built_in_measures
+from coproduce.measures.changes import (
+    LATE_COMMIT,
+    Changes,
+    audit_changes,
+    current_marks,
+    enrolment_changes,
+    observation_changes,
+    touched_periods,
+)
 from coproduce.measures.compute import Organisation, measure_periods, period_cells
 from coproduce.measures.definition import MeasureDefinition
-from coproduce.measures.models import MeasureRollup
+from coproduce.measures.models import MeasureRollup, RollupWatermark
 
 logger = logging.getLogger(__name__)
 BATCH = 2_000
@@ -83,6 +92,7 @@ def rollups_recompute_all(
     """Rebuild every cell of every measure, from its first data to the current period.
     Cells of measures no longer built in are removed."""
     measures = measures or built_in_measures()
+    marks = current_marks()  # read first: rows added while computing are seen next time
     organisation = Organisation.load()
     at, day = now(), today()
     written = 0
@@ -100,4 +110,44 @@ def rollups_recompute_all(
         purpose="full-recompute",
         detail={"measures": len(measures), "cells": written},
     )
+    save_marks(marks)
+    return written
+
+
+def save_marks(marks: dict[str, int]) -> None:
+    at = now()
+    for source, last_id in marks.items():
+        RollupWatermark.objects.update_or_create(
+            source=source, defaults={"last_id": last_id, "last_time": at, "updated_at": at}
+        )
+
+
+def rollups_update(*, actor=None) -> int:
+    """Recompute the (measure, period) cells that data added or changed since the last run
+    touched; the first run (no watermarks yet) recomputes everything. Returns the number of
+    cells written. Run by the scheduler (`measures.jobs.update_rollups`)."""
+    with transaction.atomic():
+        stored = {w.source: w for w in RollupWatermark.objects.select_for_update().order_by()}
+        marks = current_marks()
+        if set(stored) != set(marks):
+            return rollups_recompute_all(actor=actor)
+        changes = Changes()
+        for source, collect in (
+            ("observation", observation_changes),
+            ("enrolment", enrolment_changes),
+            ("audit", audit_changes),
+        ):
+            mark = stored[source]
+            since = mark.last_time - LATE_COMMIT if mark.last_time else None
+            collect(changes, mark.last_id, marks[source], since)
+        day = today()
+        periods = {}
+        for definition in built_in_measures():
+            touched = touched_periods(definition, changes, day)
+            if touched:
+                periods[definition.id] = touched
+        written = 0
+        if periods:
+            written = rollups_recompute_periods(periods=periods, actor=actor)
+        save_marks(marks)
     return written

@@ -25,8 +25,14 @@ def test_each_slot_is_claimed_once(db, django_capture_on_commit_callbacks):
         "alerts-escalation",
         "alerts-missing-reports",
         "care-plan-task-reminders",
+        "measures-rollups",
     ]
-    assert second == ["reporting-due-reports", "reporting-reminders", "alerts-escalation"]
+    assert second == [
+        "reporting-due-reports",
+        "reporting-reminders",
+        "alerts-escalation",
+        "measures-rollups",
+    ]
     with django_capture_on_commit_callbacks(execute=True):
         later = scheduler_tick(at + dt.timedelta(hours=1))
     assert later == [
@@ -36,5 +42,6 @@ def test_each_slot_is_claimed_once(db, django_capture_on_commit_callbacks):
         "alerts-escalation",
         "alerts-missing-reports",
         "care-plan-task-reminders",
+        "measures-rollups",
     ]
-    assert ScheduledJobRun.objects.count() == 16
+    assert ScheduledJobRun.objects.count() == 19

@@ -107,6 +107,8 @@ def parse_x(x: object, length: int) -> tuple[list[Any], str]:
             parsed.append(None)
             continue
         kinds.setdefault(kind, position)
+        if isinstance(value, np.generic):
+            value = value.item()  # plain Python values in the records
         parsed.append(float(value) if isinstance(value, Decimal) else value)
     if len(kinds) > 1:
         described = ", ".join(f"{kind} (first at item {pos})" for kind, pos in kinds.items())

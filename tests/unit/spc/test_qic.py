@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import math
 
+import numpy as np
 import pytest
 
 from coproduce.spc import qic
@@ -230,3 +231,10 @@ def test_qic_records_are_frozen():
 def test_qic_signal_is_true_when_any_point_signals():
     assert qic([1, 2, 1, 2, 10, 11, 10, 11], chart="i", freeze=4).signal is True
     assert qic([2, 4, 6, 4, 2, 4, 6, 4], chart="i").signal is False
+
+
+def test_qic_accepts_numpy_arrays_and_returns_plain_values():
+    result = qic(np.array([1.0, np.nan, 3.0]), x=np.arange(3), n=np.array([5, 5, 5]), chart="u")
+    assert result.points[1].y is None
+    assert type(result.points[0].x) is int
+    json.dumps(result.to_rows())

@@ -69,8 +69,10 @@ def seed_busy_panel(cast, patients: int = 2000, *, values_each: int = 10) -> dic
     """`patients` patients at the cast clinician's unit, bulk-written (a bench needs
     thousands): each in one of three programmes (every fifth in a second), a fifth with
     clinician goals, about a third with open alerts, two reports each (one overdue for
-    every fourth), a visit held for most and one booked for two thirds, and `values_each`
-    key-measure values. Returns the counts written."""
+    every fourth), a visit held for most and one booked for two thirds, `values_each`
+    key-measure values, and care-plan tasks: a task repeated on weekdays for every patient
+    (begun 30 days ago, most days of the last fortnight ticked off; every third patient
+    missed some) and an overdue one-off task for every seventh. Returns the counts written."""
     import random
 
     from coproduce.alerts.models import Severity
@@ -188,6 +190,7 @@ def seed_busy_panel(cast, patients: int = 2000, *, values_each: int = 10) -> dic
     DueReport.objects.bulk_create(reports)
     Visit.objects.bulk_create(visits)
     Observation.objects.bulk_create(observations, batch_size=2000)
+    tasks, completions = _busy_tasks(cast, saved, at)
     goals = 0
     for n, patient in enumerate(saved[: patients // 5]):
         if n % 3 == 0:  # hypertension: a personal target of 140 instead of 135
@@ -209,4 +212,60 @@ def seed_busy_panel(cast, patients: int = 2000, *, values_each: int = 10) -> dic
         "visits": len(visits),
         "observations": len(observations),
         "goals": goals,
+        "tasks": tasks,
+        "task_ticks": completions,
     }
+
+
+def _busy_tasks(cast, saved, at) -> tuple[int, int]:
+    """The care-plan tasks of `seed_busy_panel`, bulk-written."""
+    from coproduce.tasks.models import Task, TaskCompletion
+
+    clinician = cast.clinician
+    today = at.date()
+    common = {"created_by": clinician, "created_at": at, "updated_at": at, "details": ""}
+    tasks = []
+    for n, patient in enumerate(saved):
+        tasks.append(
+            Task(
+                patient=patient,
+                title="Check your weight",
+                owner_kind="patient",
+                frequency="weekly",
+                weekdays="01234",
+                starts_on=today - dt.timedelta(days=30),
+                **common,
+            )
+        )
+        if n % 7 == 0:
+            tasks.append(
+                Task(
+                    patient=patient,
+                    title="Book a blood test",
+                    owner_kind="patient",
+                    frequency="once",
+                    due_on=today - dt.timedelta(days=1 + n % 5),
+                    **common,
+                )
+            )
+    Task.objects.bulk_create(tasks, batch_size=2000)
+    repeated = Task.objects.filter(patient__in=saved, frequency="weekly").values_list(
+        "pk", "patient_id"
+    )
+    ticks = []
+    for pk, patient_id in repeated:
+        for days in range(1, 15):
+            day = today - dt.timedelta(days=days)
+            skipped = patient_id % 3 == 0 and days % 4 == 0
+            if day.weekday() < 5 and not skipped:
+                ticks.append(
+                    TaskCompletion(
+                        task_id=pk,
+                        occurrence_on=day,
+                        done_by_id=clinician.pk,
+                        done_by_role="patient",
+                        done_at=at,
+                    )
+                )
+    TaskCompletion.objects.bulk_create(ticks, batch_size=2000)
+    return len(tasks), len(ticks)

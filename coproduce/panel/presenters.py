@@ -37,7 +37,7 @@ KEY_SCORE_SHAPE = {
 }
 ROW = (
     '<tr><th scope="row"><a href="{url}">{name}</a></th><td>{alerts}</td><td>{severity}</td>'
-    "<td>{due}</td><td>{overdue}</td><td>{key}</td><td>{last}</td><td>{next}</td></tr>"
+    "<td>{due}</td><td>{overdue}</td><td>{tasks}</td><td>{key}</td><td>{last}</td><td>{next}</td></tr>"
 )
 DATE_FORMAT = "j M Y"
 PLACEHOLDER_ID = 999999999
@@ -140,6 +140,7 @@ def present_rows(rows: list[PanelRow]) -> None:
                 severity=row.severity_html,
                 due=row.due_reports,
                 overdue=row.overdue_reports,
+                tasks=row.overdue_tasks,
                 key=key,
                 last=row.last_visit_text,
                 next=row.next_visit_text,

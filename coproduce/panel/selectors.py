@@ -19,9 +19,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models import CharField, Count, Max, Min, OuterRef, Q, Subquery
@@ -38,10 +39,11 @@ from coproduce.core.clock import now
 from coproduce.network.models import Unit
 from coproduce.observations.models import Observation
 from coproduce.panel.models import SavedView
-from coproduce.patients.models import Enrolment, EnrolmentStatus
+from coproduce.patients.models import Enrolment, EnrolmentStatus, Patient
 from coproduce.patients.selectors import patients_visible_to
 from coproduce.programmes.models import ClinicalMeasure
 from coproduce.reporting.models import DueReport, DueStatus
+from coproduce.tasks.selectors import overdue_task_counts
 from coproduce.visits.models import Visit, VisitStatus
 
 
@@ -95,6 +97,7 @@ class PanelRow:
     severity: str = ""
     due_reports: int = 0
     overdue_reports: int = 0
+    overdue_tasks: int = 0  # overdue one-off care-plan tasks + missed occurrences (14 days)
     last_visit: dt.datetime | None = None
     next_visit: dt.datetime | None = None
     key_score: KeyScore = KeyScore.NO_TARGET
@@ -106,9 +109,6 @@ class PanelRow:
     severity_html: str = ""
     last_visit_text: str = ""
     next_visit_text: str = ""
-    # Columns added later (for example overdue care-plan tasks) go in `extra`, keyed by
-    # column, filled by one grouped lookup in `panel_rows` (see the note there).
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def severity_rank(self) -> int:
@@ -127,6 +127,7 @@ SORTS: dict[str, Callable[[PanelRow], Any]] = {
     "severity": lambda r: r.severity_rank,
     "due": lambda r: r.due_reports,
     "overdue": lambda r: r.overdue_reports,
+    "tasks": lambda r: r.overdue_tasks,
     "key_score": lambda r: r.key_score,
     "last_visit": lambda r: r.last_visit or FAR_PAST,
     "next_visit": lambda r: r.next_visit or FAR_FUTURE,
@@ -134,6 +135,7 @@ SORTS: dict[str, Callable[[PanelRow], Any]] = {
 STATUS_FILTERS: dict[str, Callable[[PanelRow], bool]] = {
     "overdue": lambda r: r.overdue_reports > 0,
     "alerts": lambda r: r.open_alerts > 0,
+    "tasks": lambda r: r.overdue_tasks > 0,
     "off_target": lambda r: r.key_score in (KeyScore.ABOVE, KeyScore.BELOW),
     "no_visit": lambda r: r.next_visit is None,
 }
@@ -492,6 +494,21 @@ def _add_key_scores(rows: dict[int, PanelRow], visible, ids) -> None:
             row.key_reading = KeyValue(value, unit or measure.unit, effective_at, low, high)
 
 
+def _add_overdue_tasks(rows: dict[int, PanelRow], ids, at: dt.datetime) -> None:
+    """Overdue care-plan tasks, counted on each patient's own date (their home unit's time
+    zone): one grouped look-up per time zone on the panel (usually one). `ids` is the
+    access rule's subquery, so only patients the user may see are counted."""
+    zones = {row.home_zone for row in rows.values()}
+    for zone in sorted(zones):
+        patients = Patient.objects.filter(pk__in=ids)
+        if len(zones) > 1:
+            patients = patients.filter(home_unit__time_zone=zone)
+        counts = overdue_task_counts(patients.values("pk"), at.astimezone(ZoneInfo(zone)).date())
+        for pk, count in counts.items():
+            if pk in rows:
+                rows[pk].overdue_tasks = count
+
+
 def panel_rows(user: User, query: PanelQuery | None = None) -> list[PanelRow]:
     """Rows for every patient `user` may see (the clinician patient list's rule), filtered
     and sorted by `query`. A fixed number of queries whatever the number of patients; the
@@ -505,10 +522,9 @@ def panel_rows(user: User, query: PanelQuery | None = None) -> list[PanelRow]:
     _add_reports(by_id, ids, at)
     _add_visits(by_id, ids, at)
     _add_key_scores(by_id, visible, ids)
-    # A new column (say overdue care-plan tasks) is one grouped lookup here, e.g.
-    #   counts = overdue_task_counts(list(by_id), today())
-    #   for pk, row in by_id.items(): row.extra["overdue_tasks"] = counts.get(pk, 0)
-    # plus its header in views.COLUMNS, a sort key in SORTS and a cell in presenters.
+    _add_overdue_tasks(by_id, ids, at)
+    # A new column is one grouped lookup like these, plus its header in views.COLUMNS, a
+    # sort key in SORTS and a cell in presenters.ROW.
     rows = list(by_id.values())
     if query.programme is not None:
         rows = [r for r in rows if query.programme in r.programme_ids]

@@ -34,6 +34,7 @@ COLUMNS = [
     ("severity", gettext_lazy("Most severe alert")),
     ("due", gettext_lazy("Reports due")),
     ("overdue", gettext_lazy("Reports overdue")),
+    ("tasks", gettext_lazy("Tasks overdue")),
     ("key_score", gettext_lazy("Key score against target")),
     ("last_visit", gettext_lazy("Last visit")),
     ("next_visit", gettext_lazy("Next visit")),
@@ -42,6 +43,7 @@ STATUS_CHOICES = [
     ("", gettext_lazy("Any status")),
     ("overdue", gettext_lazy("Has overdue reports")),
     ("alerts", gettext_lazy("Has open alerts")),
+    ("tasks", gettext_lazy("Has overdue care-plan tasks")),
     ("off_target", gettext_lazy("Key score off target")),
     ("no_visit", gettext_lazy("No visit booked")),
 ]

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, FilteredRelation, OuterRef, Q
 from django.utils import timezone
 
 from coproduce.access.models import CarerScope
@@ -47,22 +47,23 @@ def overdue_task_counts(patient_ids: Iterable[int], today: dt.date) -> dict[int,
 
     `patient_ids` must come from an access-filtered query (the panel's
     `patients_visible_to(user)`): this returns counts, not rows, and records no audit event,
-    so it must never be given ids the user may not see. A QuerySet of ids works too (it is
-    used as a subquery). `today` is the panel's date (the patient's home unit's date, which
-    for a panel of one unit is the same for every row).
+    so it must never be given ids the user may not see. A QuerySet of ids (`.values("pk")`)
+    works too and is cheaper than a list: it is used as a subquery, with no ids to bind.
+    `today` is the panel's date (the patient's home unit's date, which for a panel of one unit
+    is the same for every row).
 
-    Two queries whatever the number of patients: the candidate tasks (one-off tasks already
-    filtered to overdue and not done in SQL), then the ticks of the repeated ones in the
+    One query whatever the number of patients: the candidate tasks (one-off tasks already
+    filtered to overdue and not done in SQL), each repeated one joined to its ticks in the
     window; the missed occurrences are counted in Python with the recurrence core.
     """
-    if not isinstance(patient_ids, Iterable) or isinstance(patient_ids, str | bytes):
-        raise TypeError("patient_ids must be a sequence of ids")
+    if isinstance(patient_ids, str | bytes):
+        raise TypeError("patient_ids must be ids, not a string")
     ids = patient_ids if hasattr(patient_ids, "query") else list(patient_ids)
     if not hasattr(ids, "query") and not ids:
         return {}
     first, last = missed_window(today)
     once = TaskFrequency.ONCE
-    rows = list(
+    rows = (
         Task.objects.filter(patient_id__in=ids, closed_at__isnull=True)
         .filter(
             Q(frequency=once, due_on__lt=today)
@@ -71,6 +72,16 @@ def overdue_task_counts(patient_ids: Iterable[int], today: dt.date) -> dict[int,
                 ~Q(frequency=once)
                 & Q(starts_on__lte=last)
                 & (Q(ends_on__isnull=True) | Q(ends_on__gte=first))
+            )
+        )
+        .annotate(
+            ticked=FilteredRelation(
+                "completions",
+                condition=Q(
+                    completions__undone_at__isnull=True,
+                    completions__occurrence_on__gte=first,
+                    completions__occurrence_on__lte=last,
+                ),
             )
         )
         .values_list(
@@ -82,41 +93,31 @@ def overdue_task_counts(patient_ids: Iterable[int], today: dt.date) -> dict[int,
             "month_day",
             "starts_on",
             "ends_on",
+            "ticked__occurrence_on",
         )
     )
     counts: dict[int, int] = defaultdict(int)
-    repeated = []
-    for pk, patient_id, frequency, interval, weekdays, month_day, starts_on, ends_on in rows:
+    repeated: dict[int, tuple[int, recurrence.Recurrence, set[dt.date]]] = {}
+    for pk, patient_id, frequency, interval, weekdays, month_day, starts_on, ends_on, tick in rows:
         if frequency == once:
-            counts[patient_id] += 1
+            counts[patient_id] += 1  # one row: an overdue one-off task has no tick
             continue
-        rule = recurrence.Recurrence(
-            freq=frequency,
-            interval=interval,
-            weekdays=tuple(int(d) for d in weekdays),
-            month_day=month_day,
-            start=starts_on,
-            until=ends_on,
-        )
-        repeated.append((pk, patient_id, rule))
-    if repeated:
-        ticked = set(
-            TaskCompletion.objects.filter(
-                task__patient_id__in=ids,
-                task__closed_at__isnull=True,
-                occurrence_on__gte=first,
-                occurrence_on__lte=last,
-                undone_at__isnull=True,
+        if pk not in repeated:
+            rule = recurrence.Recurrence(
+                freq=frequency,
+                interval=interval,
+                weekdays=tuple(int(d) for d in weekdays),
+                month_day=month_day,
+                start=starts_on,
+                until=ends_on,
             )
-            .exclude(task__frequency=once)
-            .values_list("task_id", "occurrence_on")
-        )
-        for pk, patient_id, rule in repeated:
-            missed = sum(
-                1 for day in recurrence.occurrences(rule, first, last) if (pk, day) not in ticked
-            )
-            if missed:
-                counts[patient_id] += missed
+            repeated[pk] = (patient_id, rule, set())
+        if tick is not None:
+            repeated[pk][2].add(tick)
+    for patient_id, rule, ticked in repeated.values():
+        missed = sum(1 for day in recurrence.occurrences(rule, first, last) if day not in ticked)
+        if missed:
+            counts[patient_id] += missed
     return dict(counts)
 
 

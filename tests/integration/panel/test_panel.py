@@ -27,6 +27,7 @@ from coproduce.reporting.windows import Window
 from coproduce.visits import services as visit_services
 from tests import factories
 from tests.factories_panel import make_alert
+from tests.factories_tasks import patient_day, task_made, ticked
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
@@ -150,6 +151,35 @@ def test_due_and_overdue_reports_are_counted_apart(cast, verified_client):
     _report(cast.patient, due_in_days=20)  # not open yet: neither due nor overdue
     row = _row(_panel(verified_client(cast.clinician)), cast.patient)
     assert (row.due_reports, row.overdue_reports) == (1, 2)
+
+
+def test_overdue_tasks_count_late_one_off_tasks_and_missed_occurrences(cast, verified_client):
+    """A one-off task due two days ago and not done, one ticked off, and a daily task begun
+    four days ago with one of its four past days ticked: 1 + 3 = 4 overdue."""
+    patient, clinician = cast.patient, cast.clinician
+    task_made(clinician, patient, made_days_ago=5, due_on=patient_day(patient, -2))
+    done = task_made(clinician, patient, made_days_ago=5, due_on=patient_day(patient, -1))
+    ticked(patient.user, done)
+    daily = task_made(
+        clinician,
+        patient,
+        made_days_ago=5,
+        title="Check your fistula",
+        frequency="daily",
+        starts_on=patient_day(patient, -4),
+    )
+    ticked(patient.user, daily, patient_day(patient, -3))
+    task_made(clinician, cast.child, made_days_ago=1, due_on=patient_day(cast.child, 2))
+    client = verified_client(clinician)
+    response = _panel(client)
+    assert (_row(response, patient).overdue_tasks, _row(response, cast.child).overdue_tasks) == (
+        4,
+        0,
+    )
+    assert "<td>4</td>" in _row(response, patient).html
+    assert "Tasks overdue" in response.content.decode()
+    assert _ids(_panel(client, status="tasks")) == [patient.pk]
+    assert _ids(_panel(client, sort="tasks", order="desc"))[0] == patient.pk
 
 
 def test_key_score_compares_the_latest_value_with_the_programme_target(cast, verified_client):

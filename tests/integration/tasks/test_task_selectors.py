@@ -76,7 +76,7 @@ def test_overdue_task_counts_take_a_fixed_number_of_queries_for_many_patients(
         )
     ids = [p.pk for p in patients]
 
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         counts = selectors.overdue_task_counts(ids, patient_day(cast.patient))
 
     # Each patient: one overdue one-off task, and one missed weekly occurrence (six days ago
@@ -85,6 +85,30 @@ def test_overdue_task_counts_take_a_fixed_number_of_queries_for_many_patients(
     for index, patient in enumerate(patients):
         weekday_missed = 0 if index % 7 == today.weekday() else 1
         assert counts[patient.pk] == 1 + weekday_missed
+
+
+def test_overdue_task_counts_ignore_ticks_on_days_a_changed_rule_no_has(cast):
+    """A daily task ticked on two days, then changed to once a week on a third day that
+    nobody ticked: that day is missed, whatever the number of older ticks."""
+    patient, nurse = cast.patient, cast.nurse
+    daily = task_made(
+        nurse, patient, made_days_ago=6, frequency="daily", starts_on=patient_day(patient, -6)
+    )
+    for back in (5, 4):
+        ticked(patient.user, daily, patient_day(patient, -back), at_days_ago=back)
+    weekday = patient_day(patient, -2).weekday()
+    services.task_edit(
+        access=patient_for_user(nurse, patient.pk),
+        task=daily,
+        entry=services.TaskInput(
+            title=daily.title,
+            frequency="weekly",
+            weekdays=(weekday,),
+            starts_on=patient_day(patient, -6),
+        ),
+    )
+
+    assert selectors.overdue_task_counts([patient.pk], patient_day(patient)) == {patient.pk: 1}
 
 
 def test_overdue_task_counts_of_no_patients_is_empty_without_a_query(db, django_assert_num_queries):

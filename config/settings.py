@@ -258,3 +258,6 @@ LOGGING = {
 COPRODUCE_NETWORK_SLUG = os.environ.get("COPRODUCE_NETWORK", "demo")
 # Seconds between scheduler ticks in the worker.
 COPRODUCE_SCHEDULER_INTERVAL = int(os.environ.get("COPRODUCE_SCHEDULER_INTERVAL", 30))
+# Quality measures: counts from 1 to this number are never shown (small-cell suppression,
+# coproduce/measures/suppression.py).
+COPRODUCE_SMALL_CELL_MAX = int(os.environ.get("COPRODUCE_SMALL_CELL_MAX", 10))

@@ -28,12 +28,14 @@ from coproduce.careplans.trends import goal_views, measure_name, quantity_for
 from coproduce.careplans.views import conflict_data, take_theirs, zone_of
 from coproduce.core.clock import now
 from coproduce.patients.selectors import own_patient_access, patient_for_user
+from coproduce.tasks.selectors import tasks_for
 
 PLAN_ROLES = (Role.PATIENT, Role.CARER, Role.CLINICIAN)
 # The care plan page, in order. Each template gets the page's context (see `care_plan_page`).
 CARE_PLAN_SECTIONS = (
     "careplans/_plan_goals.html",
     "careplans/_plan_compromises.html",
+    "tasks/_plan_tasks.html",
     "careplans/_plan_decisions_skills.html",
 )
 
@@ -73,6 +75,7 @@ def care_plan_page(request: HttpRequest, access: PatientAccess) -> HttpResponse:
                 "own_goals": [v for v in views if v.goal.kind == GoalKind.OWN],
                 "clinical_targets": [v for v in views if v.goal.kind == GoalKind.CLINICAL],
                 "compromises": [compromise_view(c) for c in data.compromises],
+                "tasks": tasks_for(access),
                 "can_write_goals": can_write(access),
                 "can_record_compromise": access.as_role == Role.CLINICIAN,
                 "back_url": plan_back_url(access),

@@ -23,6 +23,7 @@ from coproduce.network.models import Unit, UnitMembership
 from coproduce.patients.models import Enrolment, EnrolmentStatus
 from coproduce.reporting.models import DueReport, DueStatus
 from coproduce.reporting.selectors import instrument_titles
+from coproduce.tasks.selectors import TaskSummary, task_summary_between
 from coproduce.visits.models import Visit, VisitAgenda, VisitStatus
 
 
@@ -185,6 +186,7 @@ class PreVisitSummary:
     reports_missed: tuple[str, ...]  # the titles of the missed questionnaires
     goals: tuple[GoalLine, ...]
     agenda: VisitAgenda | None
+    tasks: TaskSummary  # care-plan tasks ticked off and missed since then
 
 
 CHANGE_WORDS = {
@@ -328,6 +330,23 @@ def goal_lines(access: PatientAccess) -> tuple[GoalLine, ...]:
     return tuple(lines)
 
 
+# With no earlier visit or programme, "since then" for tasks is this far back.
+TASKS_LOOK_BACK_DAYS = 90
+
+
+def task_lines(access: PatientAccess, visit: Visit, since: dt.datetime | None) -> TaskSummary:
+    """Care-plan tasks done and missed from `since` to the visit's day (the patient's
+    dates)."""
+    zone = ZoneInfo(visit.patient.home_unit.time_zone)
+    end = timezone.localtime(visit.starts_at, zone).date()
+    start = (
+        timezone.localtime(since, zone).date()
+        if since is not None
+        else end - dt.timedelta(days=TASKS_LOOK_BACK_DAYS)
+    )
+    return task_summary_between(access, start, end)
+
+
 def pre_visit_summary(access: PatientAccess, visit: Visit) -> PreVisitSummary:
     """What changed since the patient's last visit, and their agenda (audited read)."""
     since, since_visit = summary_start(visit)
@@ -344,6 +363,7 @@ def pre_visit_summary(access: PatientAccess, visit: Visit) -> PreVisitSummary:
         reports_missed=missed,
         goals=goal_lines(access),
         agenda=agenda_for(access, visit),
+        tasks=task_lines(access, visit, since),
     )
     audit_record(
         actor=access.user,

@@ -43,6 +43,7 @@ from coproduce.decisions.models import SharedDecision
 from coproduce.decisions.selectors import decisions_for
 from coproduce.skills.models import Level
 from coproduce.skills.selectors import assignments_for
+from coproduce.tasks.selectors import TaskView, tasks_for
 from coproduce.visits.models import Visit, VisitAgenda, VisitStatus
 from coproduce.visits.selectors import agenda_for
 
@@ -74,6 +75,7 @@ def sections(own_view: bool) -> tuple[Section, ...]:
             _("Your trends") if own_view else _("Trends"),
         ),
         Section("visits/shared/_goals.html", "goals", _("Your goals") if own_view else _("Goals")),
+        Section("visits/shared/_tasks.html", "tasks", _("Your tasks") if own_view else _("Tasks")),
         Section("visits/shared/_skills.html", "skills", _("Self-management skills")),
         Section("visits/shared/_decisions.html", "decisions", _("Decisions to review")),
     )
@@ -110,6 +112,7 @@ class SharedScreen:
     trends: tuple[Trend, ...]
     more_measures: int  # measures with values that have no chart here
     goals: tuple[GoalView, ...]
+    tasks: tuple[TaskView, ...]  # open care-plan tasks, those needing doing now first
     skills: tuple[SkillProgress, ...]
     decisions: tuple[DecisionToReview, ...]
     sections: tuple[Section, ...]
@@ -235,6 +238,7 @@ def shared_screen_read(access: PatientAccess, visit: Visit) -> SharedScreen:
         trends=trends,
         more_measures=more,
         goals=goals_with_progress(series, goals, zone=zone),
+        tasks=tuple(tasks_for(access)),
         skills=skills_progress(access),
         decisions=decisions_to_review(access, visit_day),
         sections=sections(own_view),
@@ -249,6 +253,7 @@ def shared_screen_read(access: PatientAccess, visit: Visit) -> SharedScreen:
         detail={
             "codes": [t.code for t in trends],
             "goals": [g.goal.pk for g in screen.goals],
+            "tasks": [t.pk for t in screen.tasks],
             "decisions": [d.decision.pk for d in screen.decisions],
             "checklists": len(screen.skills),
         },

@@ -12,6 +12,7 @@ from coproduce.careplans.services import GoalInput
 from coproduce.patients.selectors import patient_for_user
 from tests import factories
 from tests.factories_careplans import clinical_target_create, compromise_create
+from tests.factories_tasks import patient_day, task_made
 
 pytestmark = pytest.mark.django_db
 
@@ -289,3 +290,30 @@ def test_a_goal_card_links_to_a_compromise_form_with_that_goal_chosen(verified_c
     assert f'href="{link}"' in html
     form = client.get(link).content.decode()
     assert f'<option value="{target.pk}" selected>' in form
+
+
+def test_the_care_plan_lists_its_tasks_with_owner_and_state_for_each_reader(
+    client, verified_client, cast
+):
+    patient = cast.patient
+    task_made(
+        cast.nurse,
+        patient,
+        made_days_ago=3,
+        title="Book a blood test",
+        due_on=patient_day(patient, -1),
+    )
+    staff = verified_client(cast.clinician).get(
+        reverse("careplans:care_plan", kwargs={"patient_id": patient.pk})
+    )
+    html = staff.content.decode()
+    assert 'id="plan-tasks-heading"' in html
+    assert "Book a blood test" in html
+    assert "Due yesterday, not done yet" in html
+    assert reverse("tasks:task_list", kwargs={"patient_id": patient.pk}) in html
+
+    client.force_login(patient.user)
+    own = client.get(reverse("careplans:my_care_plan")).content.decode()
+    assert "Book a blood test" in own
+    assert reverse("tasks:mine") in own
+    assert reverse("tasks:task_list", kwargs={"patient_id": patient.pk}) not in own

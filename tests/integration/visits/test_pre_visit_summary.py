@@ -18,6 +18,7 @@ from coproduce.patients.selectors import patient_for_user
 from coproduce.visits import selectors, services
 from tests.factories_alerts_queue import enrolled, raised
 from tests.factories_careplans import PHQ9_TOTAL
+from tests.factories_tasks import patient_day, task_made, ticked
 from tests.factories_visits import upcoming_visit_for
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +142,43 @@ def test_the_visit_list_links_to_the_summary(cast, prepared, verified_client):
     assert reverse("visits:visit_list", kwargs={"patient_id": cast.patient.pk}) in (
         detail.content.decode()
     )
+
+
+def test_tasks_done_and_missed_since_the_last_visit_are_listed(cast, prepared, verified_client):
+    """Since the visit 90 days ago: a blood test booked late (done), a weekly weigh-in done
+    once and missed once; a task missed before that visit is not brought up again."""
+    visit, _ = prepared
+    patient, nurse = cast.patient, cast.nurse
+    task_made(nurse, patient, made_days_ago=100, title="Old task", due_on=patient_day(patient, -95))
+    blood = task_made(
+        nurse,
+        patient,
+        made_days_ago=20,
+        title="Book a blood test",
+        due_on=patient_day(patient, -10),
+    )
+    ticked(patient.user, blood, at_days_ago=9)
+    weekly = task_made(
+        nurse,
+        patient,
+        made_days_ago=15,
+        title="Weigh yourself",
+        frequency="weekly",
+        weekdays=(patient_day(patient, -14).weekday(),),
+        starts_on=patient_day(patient, -14),
+    )
+    ticked(patient.user, weekly, patient_day(patient, -7), at_days_ago=7)
+
+    summary = selectors.pre_visit_summary(patient_for_user(cast.clinician, patient.pk), visit)
+
+    assert [(t.title, t.day) for t in summary.tasks.done] == [
+        ("Book a blood test", patient_day(patient, -9)),
+        ("Weigh yourself", patient_day(patient, -7)),
+    ]
+    assert [(t.title, t.day) for t in summary.tasks.missed] == [
+        ("Weigh yourself", patient_day(patient, -14))
+    ]
+    body = verified_client(cast.clinician).get(summary_url(visit)).content.decode()
+    assert "Done: 2. Missed: 1." in body
+    assert "Not done: Weigh yourself" in body
+    assert "Old task" not in body

@@ -26,6 +26,7 @@ from tests.factories_careplans import DIASTOLIC, GAD7_TOTAL, HEART_RATE, PHQ9_TO
 from tests.factories_decisions import make_decision
 from tests.factories_shared_screen import care_plan_carer
 from tests.factories_skills import assignment_of
+from tests.factories_tasks import patient_day, task_made
 from tests.factories_visits import upcoming_visit_for
 
 pytestmark = pytest.mark.django_db
@@ -162,6 +163,33 @@ def test_the_goals_show_progress_in_words(cast, verified_client, visit):
     assert goals.index("Anxiety score under 8") < goals.index("Clinical target")
     assert "Latest value: 8" in goals
     assert "3 points above the goal" in goals
+
+
+def test_the_tasks_show_who_does_what_and_where_each_stands(cast, verified_client, visit):
+    patient = cast.patient
+    carer = care_plan_carer(cast)
+    task_made(
+        cast.nurse,
+        patient,
+        made_days_ago=3,
+        title="Book a blood test",
+        due_on=patient_day(patient, -1),
+    )
+    task_made(
+        cast.nurse,
+        patient,
+        title="Collect the prescription",
+        owner_kind="carer",
+        owner_user_id=carer.pk,
+        due_on=patient_day(patient, 4),
+    )
+    body = page(verified_client(cast.clinician), visit)
+    tasks = body[body.index('id="tasks-heading"') : body.index('id="skills-heading"')]
+    assert tasks.index("Book a blood test") < tasks.index("Collect the prescription")
+    assert "Due yesterday, not done yet" in tasks
+    assert carer.display_name in tasks
+    own = page(verified_client(patient.user), visit)
+    assert "Your tasks" in own
 
 
 def test_the_skills_show_how_many_steps_are_at_each_level(cast, verified_client, visit):

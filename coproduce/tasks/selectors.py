@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, FilteredRelation, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from coproduce.access.models import CarerScope
@@ -52,9 +52,13 @@ def overdue_task_counts(patient_ids: Iterable[int], today: dt.date) -> dict[int,
     `today` is the panel's date (the patient's home unit's date, which for a panel of one unit
     is the same for every row).
 
-    One query whatever the number of patients: the candidate tasks (one-off tasks already
-    filtered to overdue and not done in SQL), each repeated one joined to its ticks in the
-    window; the missed occurrences are counted in Python with the recurrence core.
+    One grouped query whatever the number of patients: the candidate tasks (one-off tasks
+    already filtered to overdue and not done in SQL), each repeated one with its number of
+    ticks in the window; the occurrences are worked out once per distinct rule with the
+    recurrence core. A tick is an occurrence of the rule it was made under (the service
+    checks), so for a task never changed (version 1) missed = occurrences - ticks. A changed
+    task's rule may no longer have a ticked day, so its tick dates are read (a second query,
+    only when such tasks have ticks) and only ticks on its current days count.
     """
     if isinstance(patient_ids, str | bytes):
         raise TypeError("patient_ids must be ids, not a string")
@@ -63,6 +67,11 @@ def overdue_task_counts(patient_ids: Iterable[int], today: dt.date) -> dict[int,
         return {}
     first, last = missed_window(today)
     once = TaskFrequency.ONCE
+    in_window = Q(
+        completions__undone_at__isnull=True,
+        completions__occurrence_on__gte=first,
+        completions__occurrence_on__lte=last,
+    )
     rows = (
         Task.objects.filter(patient_id__in=ids, closed_at__isnull=True)
         .filter(
@@ -74,16 +83,6 @@ def overdue_task_counts(patient_ids: Iterable[int], today: dt.date) -> dict[int,
                 & (Q(ends_on__isnull=True) | Q(ends_on__gte=first))
             )
         )
-        .annotate(
-            ticked=FilteredRelation(
-                "completions",
-                condition=Q(
-                    completions__undone_at__isnull=True,
-                    completions__occurrence_on__gte=first,
-                    completions__occurrence_on__lte=last,
-                ),
-            )
-        )
         .values_list(
             "pk",
             "patient_id",
@@ -93,31 +92,54 @@ def overdue_task_counts(patient_ids: Iterable[int], today: dt.date) -> dict[int,
             "month_day",
             "starts_on",
             "ends_on",
-            "ticked__occurrence_on",
+            "version",
         )
+        .annotate(ticks=Count("completions", filter=in_window))
+        .order_by()
     )
     counts: dict[int, int] = defaultdict(int)
-    repeated: dict[int, tuple[int, recurrence.Recurrence, set[dt.date]]] = {}
-    for pk, patient_id, frequency, interval, weekdays, month_day, starts_on, ends_on, tick in rows:
+    days_of: dict[recurrence.Recurrence, frozenset[dt.date]] = {}
+    changed: list[tuple[int, int, frozenset[dt.date]]] = []
+    for row in rows:
+        pk, patient_id, frequency, interval, weekdays, month_day, starts_on, ends_on = row[:8]
+        version, ticks = row[8], row[9]
         if frequency == once:
-            counts[patient_id] += 1  # one row: an overdue one-off task has no tick
+            counts[patient_id] += 1
             continue
-        if pk not in repeated:
-            rule = recurrence.Recurrence(
-                freq=frequency,
-                interval=interval,
-                weekdays=tuple(int(d) for d in weekdays),
-                month_day=month_day,
-                start=starts_on,
-                until=ends_on,
-            )
-            repeated[pk] = (patient_id, rule, set())
-        if tick is not None:
-            repeated[pk][2].add(tick)
-    for patient_id, rule, ticked in repeated.values():
-        missed = sum(1 for day in recurrence.occurrences(rule, first, last) if day not in ticked)
-        if missed:
+        # Every 1 day, week or month on stored days: a start before the window changes
+        # nothing in it, so such rules share one entry in `days_of`.
+        days_stored = bool(weekdays) or month_day is not None or frequency == "daily"
+        start = first if interval == 1 and days_stored and starts_on < first else starts_on
+        rule = recurrence.Recurrence(
+            freq=frequency,
+            interval=interval,
+            weekdays=tuple(int(d) for d in weekdays),
+            month_day=month_day,
+            start=start,
+            until=ends_on,
+        )
+        days = days_of.get(rule)
+        if days is None:
+            days = days_of[rule] = frozenset(recurrence.occurrences(rule, first, last))
+        if ticks and version > 1:
+            changed.append((pk, patient_id, days))
+            continue
+        missed = len(days) - ticks
+        if missed > 0:
             counts[patient_id] += missed
+    if changed:
+        ticked: dict[int, set[dt.date]] = defaultdict(set)
+        for task_id, day in TaskCompletion.objects.filter(
+            task_id__in=[pk for pk, _, _ in changed],
+            undone_at__isnull=True,
+            occurrence_on__gte=first,
+            occurrence_on__lte=last,
+        ).values_list("task_id", "occurrence_on"):
+            ticked[task_id].add(day)
+        for pk, patient_id, days in changed:
+            missed = len(days - ticked[pk])
+            if missed:
+                counts[patient_id] += missed
     return dict(counts)
 
 

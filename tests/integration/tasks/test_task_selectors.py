@@ -76,7 +76,7 @@ def test_overdue_task_counts_take_a_fixed_number_of_queries_for_many_patients(
         )
     ids = [p.pk for p in patients]
 
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(2):
         counts = selectors.overdue_task_counts(ids, patient_day(cast.patient))
 
     # Each patient: one overdue one-off task, and one missed weekly occurrence (six days ago

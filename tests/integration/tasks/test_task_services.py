@@ -4,6 +4,7 @@ transaction."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 
 from coproduce.careplans.services import EditConflict, GoalInput, goal_create
 from coproduce.core.models import AuditEvent
@@ -393,3 +394,23 @@ def test_a_second_network_clinician_cannot_tick(cast):
 
     with pytest.raises(PermissionDenied):
         ticked(other.clinician, task)
+
+
+def test_the_audit_event_rolls_back_with_the_task_and_the_tick(cast):
+    """Each write and its audit event share one transaction: both stay or both go."""
+
+    def write_then_fail():
+        with transaction.atomic():
+            task = task_made(cast.nurse, cast.patient, frequency="daily")
+            ticked(cast.patient.user, task, patient_day(cast.patient))
+            assert (
+                AuditEvent.objects.filter(entity_type__in=["Task", "TaskCompletion"]).count() == 2
+            )
+            raise RuntimeError("the browser tab was closed")
+
+    with pytest.raises(RuntimeError):
+        write_then_fail()
+    assert not Task.objects.exists()
+    assert not TaskVersion.objects.exists()
+    assert not TaskCompletion.objects.exists()
+    assert not AuditEvent.objects.filter(entity_type__in=["Task", "TaskCompletion"]).exists()

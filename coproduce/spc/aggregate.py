@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .inputs import X_TEXT, RawRows
+from .inputs import RawRows
 from .periods import period_start
 from .reductions import present, r_mean, r_median, r_sd, r_sum, ratio
 
@@ -75,19 +75,27 @@ def fix_notes(notes: Sequence[str]) -> str | None:
     return joined or None
 
 
-def aggregate(rows: RawRows, *, agg_fun: str, x_period: str | None) -> Subgroups:
-    """Group rows by x (after `x_period`), sort the groups by x, summarise each group."""
+def label_sort_key(value: Any) -> Any:
+    """Sort key for x or facet labels: text as R collates it, numbers and dates as such."""
+    return text_sort_key(value) if isinstance(value, str) else value
+
+
+def aggregate(
+    rows: RawRows, *, agg_fun: str, x_period: str | None, indices: Sequence[int] | None = None
+) -> Subgroups:
+    """Group rows (all, or those at `indices`) by x (after `x_period`), sort the groups by
+    x, summarise each group."""
     groups: dict[Any, list[int]] = {}
     x_values: dict[Any, Any] = {}
-    for index, x_value in enumerate(rows.x):
+    for index in range(len(rows.x)) if indices is None else indices:
+        x_value = rows.x[index]
         if x_value is None:
             continue
         if x_period is not None:
             x_value = period_start(x_value, x_period)
         groups.setdefault(x_value, []).append(index)
         x_values.setdefault(x_value, x_value)
-    sort_key = text_sort_key if rows.x_kind == X_TEXT else None
-    keys = sorted(groups, key=sort_key)
+    keys = sorted(groups, key=label_sort_key)
     summarise = AGGREGATE_FUNCTIONS[agg_fun]
     columns: dict[str, list[float]] = {
         name: [] for name in ("y_sum", "y_length", "y_mean", "y_sd", "n", "y", "cl", "target")

@@ -36,6 +36,8 @@ class RawRows:
     cl: tuple[float, ...]
     target: tuple[float, ...]
     notes: tuple[str, ...]
+    facet1: tuple[Any, ...]
+    facet2: tuple[Any, ...]
 
 
 def _is_sequence(value: object) -> bool:
@@ -135,8 +137,48 @@ def parse_notes(notes: object, length: int) -> list[str]:
     return parsed
 
 
+def _facet_labels(values: object, length: int, argument: str) -> list[Any]:
+    labels = _sequence(values, argument)
+    if len(labels) != length:
+        raise SpcInputError(argument, f"has {len(labels)} labels but y has {length}")
+    parsed, kinds = [], set()
+    for position, label in enumerate(labels, start=1):
+        if isinstance(label, np.generic):
+            label = label.item()
+        if label is None or (isinstance(label, float) and math.isnan(label)):
+            parsed.append(None)
+            continue
+        if isinstance(label, bool) or not isinstance(label, str | numbers.Real):
+            raise SpcInputError(argument, f"item {position} is {label!r}; use text or numbers")
+        kinds.add(str if isinstance(label, str) else float)
+        parsed.append(label)
+    if len(kinds) > 1:
+        raise SpcInputError(argument, "mixes text and numbers")
+    return parsed
+
+
+def parse_facets(facets: object, length: int) -> tuple[list[Any], list[Any]]:
+    """One label per row (facet1), or a pair of such lists (facet1, facet2), as
+    qicharts2's `facets = ~ a` and `facets = a ~ b`; without facets every row is in 1, 1."""
+    if facets is None:
+        return [1] * length, [1] * length
+    values = _sequence(facets, "facets")
+    if len(values) == 2 and all(_is_sequence(v) for v in values):
+        return _facet_labels(values[0], length, "facets"), _facet_labels(
+            values[1], length, "facets"
+        )
+    return _facet_labels(values, length, "facets"), [1] * length
+
+
 def parse_rows(
-    *, y: object, x: object, n: object, cl: object, target: object, notes: object
+    *,
+    y: object,
+    x: object,
+    n: object,
+    cl: object,
+    target: object,
+    notes: object,
+    facets: object = None,
 ) -> RawRows:
     """Check y, x, n, cl, target and notes against each other and normalise them."""
     y_values = _numbers(y, "y")
@@ -156,6 +198,7 @@ def parse_rows(
         for i, (y_value, n_value) in enumerate(zip(y_values, n_values, strict=True)):
             if math.isnan(y_value) or math.isnan(n_value):
                 y_values[i] = n_values[i] = math.nan
+    facet1, facet2 = parse_facets(facets, length)
     return RawRows(
         x=tuple(x_values),
         x_kind=x_kind,
@@ -164,6 +207,8 @@ def parse_rows(
         cl=tuple(_per_row(cl, "cl", length)),
         target=tuple(_per_row(target, "target", length)),
         notes=tuple(parse_notes(notes, length)),
+        facet1=tuple(facet1),
+        facet2=tuple(facet2),
     )
 
 

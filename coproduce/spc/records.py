@@ -1,8 +1,8 @@
 """What `qic()` returns: one record per plotted point and one summary per part.
 
 Field names are qicharts2's (`return.data = TRUE` and `summary()`), with `_` for `.`.
-Every R NA or NaN is None here. `facet1` and `facet2` are always 1: `qic()` charts one
-series; call it once per facet (unit, stratum).
+Every R NA or NaN is None here. `facet1` and `facet2` are the facet labels (1 without
+facets).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ class QicPoint:
     `cl_lab`, `lcl_lab`, `ucl_lab` and `target_lab` are set on the last point of a part."""
 
     x: Any
-    facet1: int
-    facet2: int
+    facet1: Any
+    facet2: Any
     y_sum: float | None
     y_length: int
     y_mean: float | None
@@ -58,8 +58,8 @@ class PartSummary:
     `runs_signal` as 0/1, the averages of the limits and centre line over the part (None
     when all are missing) and `sigma_signal` = the number of points outside the limits."""
 
-    facet1: int
-    facet2: int
+    facet1: Any
+    facet2: Any
     part: int
     n_obs: int
     n_useful: int

@@ -1,9 +1,9 @@
-"""Reductions with R's semantics for missing values (NA and NaN are both `nan` here).
+"""Reductions with R's semantics and R's arithmetic (NA and NaN are both `nan` here).
 
-R's `sum()` and `mean()` accumulate in long double (and `mean()` adds a correcting second
-pass); `math.fsum` gives the exactly rounded sum, so results agree with R to the last bit
-or two. Sums and means over non-finite values fall back to plain float arithmetic, which
-gives R's Inf / NaN results.
+R's `sum()`, `mean()` and `var()` accumulate in C `long double` (80-bit extended on x86-64)
+from left to right, and `mean()` adds a correcting second pass. Centre lines decide which
+points lie exactly on them (and so are not useful to the runs analysis), so we repeat that
+arithmetic with `numpy.longdouble` rather than merely agree to 1e-15.
 """
 
 from __future__ import annotations
@@ -14,37 +14,44 @@ from collections.abc import Iterable
 import numpy as np
 
 NA = math.nan
+_LONG = np.longdouble
 
 
 def present(values: Iterable[float]) -> list[float]:
     """The values that are not missing (R's `na.rm = TRUE`)."""
-    return [v for v in values if not math.isnan(v)]
+    return [float(v) for v in values if not math.isnan(v)]
 
 
-def _sum(values: list[float]) -> float:
-    if all(math.isfinite(v) for v in values):
-        return math.fsum(values)
-    return float(sum(values))
+def _long_sum(values: list[float]) -> np.longdouble:
+    total = _LONG(0)
+    for value in values:
+        total += _LONG(value)
+    return total
 
 
 def r_sum(values: Iterable[float], *, na_rm: bool = True) -> float:
     """`sum(x, na.rm = na_rm)`: 0 for no values; NaN if a value is missing and not removed."""
-    values = list(values)
+    values = [float(v) for v in values]
     if not na_rm and any(math.isnan(v) for v in values):
         return NA
-    return _sum(present(values))
+    return float(_long_sum(present(values)))
+
+
+def _long_mean(values: list[float]) -> float:
+    count = len(values)
+    mean = _long_sum(values) / count
+    if math.isfinite(float(mean)):
+        correction = _LONG(0)
+        for value in values:
+            correction += _LONG(value) - mean
+        mean += correction / count
+    return float(mean)
 
 
 def r_mean(values: Iterable[float]) -> float:
     """`mean(x, na.rm = TRUE)`: NaN when no value is present."""
     kept = present(values)
-    if not kept:
-        return NA
-    count = len(kept)
-    if not all(math.isfinite(v) for v in kept):
-        return float(sum(kept)) / count
-    first = math.fsum(kept) / count
-    return first + math.fsum(v - first for v in kept) / count
+    return _long_mean(kept) if kept else NA
 
 
 def r_median(values: Iterable[float]) -> float:
@@ -55,22 +62,25 @@ def r_median(values: Iterable[float]) -> float:
     half = len(kept) // 2
     if len(kept) % 2:
         return kept[half]
-    return _sum([kept[half - 1], kept[half]]) / 2
+    return _long_mean(kept[half - 1 : half + 1])
 
 
 def r_sd(values: Iterable[float], *, na_rm: bool = True) -> float:
     """`sd(x, na.rm = na_rm)`: the sample standard deviation (n - 1); NA for fewer than two
     values, or for any missing value when `na_rm` is false."""
-    values = list(values)
+    values = [float(v) for v in values]
     if not na_rm and any(math.isnan(v) for v in values):
         return NA
     kept = present(values)
     if len(kept) < 2:
         return NA
-    centre = r_mean(kept)
-    if not math.isfinite(centre):
-        return NA
-    return math.sqrt(math.fsum((v - centre) ** 2 for v in kept) / (len(kept) - 1))
+    centre = _long_mean(kept)
+    squares = _LONG(0)
+    for value in kept:
+        deviation = value - centre
+        squares += _LONG(deviation * deviation)
+    variance = float(squares / (len(kept) - 1))
+    return math.sqrt(variance) if variance >= 0 else NA
 
 
 def r_min(values: Iterable[float]) -> float:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 from .records import PartSummary, QicPoint
 from .reductions import r_mean
@@ -15,13 +16,12 @@ def _average(values: Sequence[float | None]) -> float | None:
 
 
 def summarise(points: Sequence[QicPoint]) -> tuple[PartSummary, ...]:
-    """One row per part, in part order."""
-    parts: dict[int, list[QicPoint]] = {}
+    """One row per facet and part, in the order the points first show them."""
+    parts: dict[tuple[Any, Any, int], list[QicPoint]] = {}
     for point in points:
-        parts.setdefault(point.part, []).append(point)
+        parts.setdefault((point.facet1, point.facet2, point.part), []).append(point)
     rows = []
-    for part in sorted(parts):
-        members = parts[part]
+    for (_, _, part), members in parts.items():
         first = members[0]
         rows.append(
             PartSummary(

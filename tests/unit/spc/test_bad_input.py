@@ -34,6 +34,9 @@ from coproduce.spc import SpcInputError, qic
         ({"y": [1, 2], "target": "high"}, "target", "'high', not a number"),
         ({"y": [1, 2], "multiply": float("inf")}, "multiply", "must be a finite number"),
         ({"y": [1, 2], "notes": [1, 2]}, "notes", "item 1 is 1, not text"),
+        ({"y": [1, 2], "facets": ["a"]}, "facets", "has 1 labels but y has 2"),
+        ({"y": [1, 2], "facets": ["a", 1]}, "facets", "mixes text and numbers"),
+        ({"y": [1, 2], "freeze": [1, 2]}, "freeze", "give one position"),
         ({"y": [3, 0, 2], "chart": "t"}, "y", "time between events must be greater than zero"),
     ],
 )

@@ -238,3 +238,56 @@ def test_qic_accepts_numpy_arrays_and_returns_plain_values():
     assert result.points[1].y is None
     assert type(result.points[0].x) is int
     json.dumps(result.to_rows())
+
+
+def test_qic_facets_chart_each_facet_on_its_own():
+    y = [1, 2, 3, 10, 20, 30]
+    result = qic(y, x=[1, 2, 3, 1, 2, 3], facets=["b", "b", "b", "a", "a", "a"], chart="i")
+    assert [(p.facet1, p.xx) for p in result.points] == [
+        ("a", 1),
+        ("a", 2),
+        ("a", 3),
+        ("b", 1),
+        ("b", 2),
+        ("b", 3),
+    ]
+    assert [(s.facet1, s.CL) for s in result.summary] == [("a", 20.0), ("b", 2.0)]
+
+
+def test_qic_facets_rows_are_ordered_part_first_and_summary_facet_first():
+    result = qic(
+        [1, 2, 3, 4, 5, 6, 7, 8], x=[1, 2, 3, 4] * 2, facets=[1, 1, 1, 1, 2, 2, 2, 2], part=2
+    )
+    assert [(p.part, p.facet1, p.xx) for p in result.points] == [
+        (1, 1, 1),
+        (1, 1, 2),
+        (1, 2, 1),
+        (1, 2, 2),
+        (2, 1, 3),
+        (2, 1, 4),
+        (2, 2, 3),
+        (2, 2, 4),
+    ]
+    assert [(s.facet1, s.part) for s in result.summary] == [(1, 1), (1, 2), (2, 1), (2, 2)]
+
+
+def test_qic_two_facets_and_missing_facet_labels():
+    result = qic(
+        [1, 2, 3, 4, 5],
+        x=[1, 1, 1, 1, 1],
+        facets=(["n", "n", "s", "s", None], [2, 1, 2, 1, 1]),
+        chart="run",
+    )
+    assert [(p.facet1, p.facet2, p.y) for p in result.points] == [
+        ("n", 1, 2.0),
+        ("s", 1, 4.0),
+        ("n", 2, 1.0),
+        ("s", 2, 3.0),
+    ]
+
+
+def test_qic_y_neg_looks_at_every_facet():
+    y = [1, 9, 1, 9, -50, -40, -50, -40]
+    facets = ["a"] * 4 + ["b"] * 4
+    result = qic(y, x=[1, 2, 3, 4] * 2, facets=facets, chart="i", y_neg=False)
+    assert result.points[0].lcl < 0  # facet b has negative values, so nothing is clipped

@@ -2,6 +2,8 @@
 and an htmx fragment), the carer's view with and without the care-plan scope, and the
 clinician's list, add, change (merge and conflict), history and close."""
 
+import re
+
 from django.urls import reverse
 
 from coproduce.patients.selectors import patient_for_user
@@ -302,3 +304,24 @@ def test_the_plan_fragment_shows_tasks_with_owner_and_state(cast, rf):
     assert cast.patient.given_name in html
     assert "Due today" in html
     assert reverse("tasks:task_list", kwargs={"patient_id": cast.patient.pk}) in html
+
+
+def test_the_edit_form_of_a_weekly_task_shows_its_days_and_goal_chosen(verified_client, cast):
+    from coproduce.careplans.services import GoalInput, goal_create
+
+    goal = goal_create(
+        access=patient_for_user(cast.patient.user, cast.patient.pk),
+        goal_input=GoalInput(description="Keep my fluid gain low"),
+    )
+    task = task_made(cast.nurse, cast.patient, frequency="weekly", weekdays=(0, 3), goal_id=goal.pk)
+    client = verified_client(cast.nurse)
+
+    page = client.get(
+        reverse("tasks:task_edit", kwargs={"patient_id": cast.patient.pk, "task_id": task.pk})
+    ).content.decode()
+
+    assert 'name="weekdays" value="0" id="id_weekdays_0" checked' in page
+    assert 'name="weekdays" value="3" id="id_weekdays_3" checked' in page
+    assert 'name="weekdays" value="1" id="id_weekdays_1" checked' not in page
+    assert f'<option value="{goal.pk}" selected>Keep my fluid gain low</option>' in page
+    assert re.search(r'<input type="radio" name="frequency" value="weekly"[^>]* checked', page)

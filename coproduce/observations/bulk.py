@@ -627,6 +627,59 @@ def observation_columns(batch: ObservationBatch) -> dict[str, Column]:
 
 
 @dataclass(frozen=True)
+class CodedObservationBatch:
+    """Coded observations as columns (e.g. a medicine's ATC class, a screening result):
+    `code_index` points into `codes`, `value_index` into `values` (the coded values). The
+    quantity column is left out, so it is NULL, as the service writes a coded value."""
+
+    patient_id: np.ndarray
+    unit_id: np.ndarray
+    code_index: np.ndarray
+    codes: tuple[str, ...]
+    value_index: np.ndarray
+    values: tuple[str, ...]
+    effective_at: np.ndarray  # seconds since 1970-01-01T00:00:00Z
+    recorded_at: np.ndarray
+    source_index: np.ndarray
+    sources: tuple[str, ...]
+
+
+def coded_observation_columns(batch: CodedObservationBatch) -> dict[str, Column]:
+    """Check a coded batch against the catalogue (every code coded, every value one of its
+    allowed values) and return it as table columns."""
+    infos = [code_info(code) for code in batch.codes]
+    for info in infos:
+        if info.kind != "coded":
+            raise ValueError(f"A coded batch writes coded values only; {info.code} is {info.kind}.")
+    unknown = set(batch.sources) - set(ObservationSource.values)
+    if unknown:
+        raise ValueError(f"Unknown observation source(s) {sorted(unknown)}.")
+    pairs = np.unique(np.stack([batch.code_index, batch.value_index]), axis=1)
+    for code_index, value_index in pairs.T.tolist():
+        info, value = infos[code_index], batch.values[value_index]
+        if value not in info.values:
+            raise ValueError(f"{value!r} is not a value of {info.code}.")
+    if (batch.effective_at > batch.recorded_at).any():
+        raise ValueError("An observation cannot be recorded before it was taken.")
+    return {
+        "patient_id": Ints(batch.patient_id),
+        "unit_id": Ints(batch.unit_id),
+        "code": Categories(batch.code_index, batch.codes),
+        "value_code": Categories(batch.value_index, batch.values),
+        "effective_at": Instants(batch.effective_at),
+        "recorded_at": Instants(batch.recorded_at),
+        "source": Categories(batch.source_index, batch.sources),
+        "is_confidential": Categories(batch.code_index, tuple(info.confidential for info in infos)),
+    }
+
+
+def batch_columns(batch: ObservationBatch | CodedObservationBatch) -> dict[str, Column]:
+    if isinstance(batch, CodedObservationBatch):
+        return coded_observation_columns(batch)
+    return observation_columns(batch)
+
+
+@dataclass(frozen=True)
 class ObservationImport:
     job_id: str
     result: BulkWriteResult
@@ -635,7 +688,7 @@ class ObservationImport:
 def observations_bulk_import(
     *,
     actor: Any,
-    batches: Iterable[ObservationBatch],
+    batches: Iterable[ObservationBatch | CodedObservationBatch],
     using: str = "default",
     purpose: str = "registry-import",
 ) -> ObservationImport:
@@ -662,7 +715,7 @@ def observations_bulk_import(
 
     result = table_bulk_write(
         model=Observation,
-        batches=(observation_columns(batch) for batch in batches),
+        batches=(batch_columns(batch) for batch in batches),
         using=using,
         foreign_keys=[ForeignKeyCheck("patient_id", Patient), ForeignKeyCheck("unit_id", Unit)],
         within_transaction=audit,

@@ -66,6 +66,16 @@ ALL_CODES: tuple[str, ...] = (
 )
 CODE_INDEX = {code: i for i, code in enumerate(ALL_CODES)}
 
+# Coded observations (written as a separate coded batch): a coded row's code is an index
+# into CODED_CODES and its value an index into CODED_VALUES.
+GLUCOSE_LOWERING_MEDICATION = "coproduce:glucose-lowering-medication"
+CERVICAL_SCREENING = "coproduce:cervical-screening"
+CODED_CODES: tuple[str, ...] = (GLUCOSE_LOWERING_MEDICATION, CERVICAL_SCREENING)
+# ATC classes (catalogue order), then screening results.
+ATC_CLASSES = ("A10A", "A10BA", "A10BB", "A10BH", "A10BJ", "A10BK")
+SCREENING_RESULTS = ("negative", "abnormal", "inadequate")
+CODED_VALUES: tuple[str, ...] = ATC_CLASSES + SCREENING_RESULTS
+
 # Who reported a value: an index into this tuple (ObservationSource values).
 SOURCES: tuple[str, ...] = ("patient", "clinician", "lab", "device", "carer")
 PATIENT, CLINICIAN, LAB, DEVICE, CARER = range(5)

@@ -22,6 +22,7 @@ from coproduce.network.models import Network, Unit
 from coproduce.network.services import network_create, region_create, unit_create
 from coproduce.observations.bulk import (
     Categories,
+    CodedObservationBatch,
     Dates,
     FixedTexts,
     ForeignKeyCheck,
@@ -36,7 +37,7 @@ from coproduce.patients.services import enrolment_start, patient_create
 from coproduce.programmes.definition import built_in_programme_paths, parse_programme
 from coproduce.programmes.models import Programme
 from coproduce.programmes.services import programme_load
-from coproduce.seed.codes import ALL_CODES, SOURCES
+from coproduce.seed.codes import ALL_CODES, CODED_CODES, CODED_VALUES, SOURCES
 from coproduce.seed.registry import (
     EPOCH,
     ETHNICITIES,
@@ -48,6 +49,7 @@ from coproduce.seed.registry import (
     SEXES,
     PatientChunk,
     RegistryPlan,
+    coded_chunk,
     observation_chunk,
     patient_chunk,
 )
@@ -260,11 +262,12 @@ def observation_batches(
     unit_ids: np.ndarray,
     progress: Progress = _quiet,
     chunk_of: ChunkOf = patient_chunk,
-) -> Iterator[ObservationBatch]:
+) -> Iterator[ObservationBatch | CodedObservationBatch]:
     """The registry's observations as bulk-import batches, one per patient chunk."""
     total = 0
     for chunk in range(plan.chunks):
-        obs = observation_chunk(plan, chunk_of(plan, chunk), chunk)
+        people = chunk_of(plan, chunk)
+        obs = observation_chunk(plan, people, chunk)
         total += len(obs)
         yield ObservationBatch(
             patient_id=patient_ids[obs.patient],
@@ -275,6 +278,20 @@ def observation_batches(
             effective_at=obs.effective_at,
             recorded_at=obs.recorded_at,
             source_index=obs.source,
+            sources=SOURCES,
+        )
+        coded = coded_chunk(plan, people, chunk)
+        total += len(coded)
+        yield CodedObservationBatch(
+            patient_id=patient_ids[coded.patient],
+            unit_id=unit_ids[coded.unit],
+            code_index=coded.code,
+            codes=CODED_CODES,
+            value_index=coded.value,
+            values=CODED_VALUES,
+            effective_at=coded.effective_at,
+            recorded_at=coded.recorded_at,
+            source_index=coded.source,
             sources=SOURCES,
         )
         progress(f"observations: {total} (chunk {chunk + 1}/{plan.chunks})")

@@ -14,7 +14,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from coproduce.seed import trajectories as t
-from coproduce.seed.codes import ALL_CODES, CLINICIAN, LAB
+from coproduce.seed.codes import (
+    ALL_CODES,
+    ATC_CLASSES,
+    CERVICAL_SCREENING,
+    CLINICIAN,
+    CODED_CODES,
+    CODED_VALUES,
+    GLUCOSE_LOWERING_MEDICATION,
+    LAB,
+    SCREENING_RESULTS,
+)
 from coproduce.seed.course import DAYS_PER_YEAR, Cohort
 
 PATIENTS_PER_CHUNK = 10_000
@@ -373,6 +383,123 @@ def observation_chunk(plan: RegistryPlan, patients: PatientChunk, chunk: int) ->
         effective_at=effective[order],
         recorded_at=recorded[order],
         source=source[order],
+    )
+
+
+# --- Medicines and screening (coded observations) ------------------------------------------
+
+# Glucose-lowering medicine classes among treated people with type 2 diabetes (metformin
+# first, then sulfonylureas and insulin; NHS Digital Prescribing for Diabetes 2022/23,
+# rounded). Reviewed about twice a year.
+ATC_SHARE = (0.15, 0.55, 0.15, 0.05, 0.05, 0.05)
+ON_MEDICINE = 0.85
+REVIEW_EVERY_DAYS = 182
+# Cervical screening (NHS Cervical Screening Programme): every 3 years from 25 to 49,
+# every 5 years from 50 to 64, then stopped. Some units keep screening after 65 (the
+# overuse measure): the worse the unit, the likelier.
+SCREENING_FROM_AGE, SCREENING_STOP_AGE, SCREENING_FIVE_YEARLY_AGE = 25, 65, 50
+SCREENING_HISTORY_YEARS = 12
+RESULT_SHARE = (0.92, 0.05, 0.03)
+MAX_SCREENINGS = 8
+MAX_REVIEWS = 40
+
+
+@dataclass(frozen=True)
+class CodedChunk:
+    """Coded observations of one patient chunk: `code` indexes codes.CODED_CODES, `value`
+    codes.CODED_VALUES. Screening history reaches back before the window (as a registry
+    import of past screening would)."""
+
+    patient: np.ndarray
+    unit: np.ndarray
+    code: np.ndarray
+    value: np.ndarray
+    effective_at: np.ndarray
+    recorded_at: np.ndarray
+    source: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.patient)
+
+
+def coded_chunk(plan: RegistryPlan, patients: PatientChunk, chunk: int) -> CodedChunk:
+    """Medication reviews of people with diabetes and cervical screening tests of women,
+    from their own random stream (the quantity observations are unchanged by them)."""
+    rng = rng_for(plan.seed, 3, chunk)
+    end_day = (plan.end_date - EPOCH).days
+    who: list[np.ndarray] = []
+    code: list[np.ndarray] = []
+    value: list[np.ndarray] = []
+    day: list[np.ndarray] = []
+    source: list[np.ndarray] = []
+
+    diabetes = PROGRAMME_CODES.index("diabetes")
+    mine = np.flatnonzero(
+        (patients.programme == diabetes) & (rng.random(len(patients.index)) < ON_MEDICINE)
+    )
+    drug = rng.choice(len(ATC_CLASSES), len(mine), p=ATC_SHARE)
+    first = np.maximum(patients.enrolled_day[mine], plan.window_start_day) + rng.uniform(
+        0, REVIEW_EVERY_DAYS, len(mine)
+    )
+    for step in range(MAX_REVIEWS):
+        at = first + step * REVIEW_EVERY_DAYS + rng.uniform(-20, 20, len(mine))
+        keep = at < end_day
+        if not keep.any():
+            break
+        who.append(mine[keep])
+        code.append(np.full(int(keep.sum()), CODED_CODES.index(GLUCOSE_LOWERING_MEDICATION)))
+        value.append(CODED_VALUES.index(ATC_CLASSES[0]) + drug[keep])
+        day.append(at[keep])
+        source.append(np.full(int(keep.sum()), CLINICIAN))
+
+    women = np.flatnonzero(patients.sex == 0)
+    quality = np.array([u.quality for u in plan.units])[patients.unit[women]]
+    keeps_screening = rng.random(len(women)) < 0.25 - 0.15 * quality
+    attends = 0.6 + 0.3 * patients.engagement[women]
+    at = (
+        end_day
+        - SCREENING_HISTORY_YEARS * DAYS_PER_YEAR
+        + rng.uniform(0, 3 * DAYS_PER_YEAR, len(women))
+    )
+    birth = patients.birth_day[women].astype(np.float64)
+    from_day = birth + SCREENING_FROM_AGE * DAYS_PER_YEAR
+    at = np.maximum(at, from_day + rng.uniform(0, DAYS_PER_YEAR, len(women)))
+    for _ in range(MAX_SCREENINGS):
+        age = (at - birth) / DAYS_PER_YEAR
+        invited = (at < end_day) & ((age < SCREENING_STOP_AGE) | keeps_screening)
+        done = invited & (rng.random(len(women)) < attends)
+        result = rng.choice(len(SCREENING_RESULTS), len(women), p=RESULT_SHARE)
+        who.append(women[done])
+        code.append(np.full(int(done.sum()), CODED_CODES.index(CERVICAL_SCREENING)))
+        value.append(CODED_VALUES.index(SCREENING_RESULTS[0]) + result[done])
+        day.append(at[done])
+        source.append(np.full(int(done.sum()), LAB))
+        years = np.where(age < SCREENING_FIVE_YEARLY_AGE, 3.0, 5.0)
+        at = at + years * DAYS_PER_YEAR + rng.uniform(-60, 60, len(women))
+
+    local = np.concatenate(who) if who else np.empty(0, dtype=np.int64)
+    days = np.concatenate(day) if day else np.empty(0)
+    effective = np.floor(days * 86400 + rng.uniform(8 * 3600, 17 * 3600, len(days))).astype(
+        np.int64
+    )
+    window_end = end_day * 86400
+    effective = np.minimum(effective, window_end - 1)
+    sources = np.concatenate(source).astype(np.int64) if source else np.empty(0, dtype=np.int64)
+    delay = np.where(
+        sources == LAB, rng.uniform(2, 14, len(days)) * 86400, rng.uniform(300, 4 * 3600, len(days))
+    )
+    recorded = np.minimum(effective + delay.astype(np.int64), window_end)
+    codes = np.concatenate(code).astype(np.int64) if code else np.empty(0, dtype=np.int64)
+    values = np.concatenate(value).astype(np.int64) if value else np.empty(0, dtype=np.int64)
+    order = np.lexsort((effective, codes, local))
+    return CodedChunk(
+        patient=patients.index[local][order],
+        unit=patients.unit[local][order],
+        code=codes[order],
+        value=values[order],
+        effective_at=effective[order],
+        recorded_at=recorded[order],
+        source=sources[order],
     )
 
 

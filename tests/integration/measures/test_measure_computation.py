@@ -155,21 +155,22 @@ def test_phq9_at_six_months_uses_the_window_after_enrolment(tree):
     assert (found.numerator, found.denominator) == (1, 1)
 
 
-def test_cervical_screening_after_65_needs_three_negative_results_before(tree):
+def test_cervical_screening_after_65_needs_two_negative_results_before(tree):
     diabetes = factories.load_programme("diabetes")
     start = period_start_of(month_start(3), "quarter")
     born = start - dt.timedelta(days=round(365.25 * 70))
     adequate = enrolled_patient(tree, 0, diabetes, birth_date=born)
-    two_only = enrolled_patient(tree, 0, diabetes, birth_date=born)
+    one_only = enrolled_patient(tree, 0, diabetes, birth_date=born)
     younger = enrolled_patient(tree, 0, diabetes, birth_date=start - dt.timedelta(days=365 * 50))
-    for years_before in (2, 5, 8):
+    for years_before in (4, 9):
         when = at(start - dt.timedelta(days=365 * years_before))
         record(adequate, SCREENING, when, coded="negative")
         record(younger, SCREENING, when, coded="negative")
-        if years_before != 8:
-            record(two_only, SCREENING, when, coded="negative")
+    record(one_only, SCREENING, at(start - dt.timedelta(days=365 * 4)), coded="negative")
+    record(one_only, SCREENING, at(start - dt.timedelta(days=365 * 11)), coded="negative")
     record(adequate, SCREENING, at(start, 10), coded="negative")  # the overuse
     record(younger, SCREENING, at(start, 10), coded="negative")
+    record(one_only, SCREENING, at(start, 10), coded="negative")
 
     cells = period_cells(
         measure_by_id("overuse-cervical-screening-after-65"), start, Organisation.load()

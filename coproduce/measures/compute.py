@@ -209,10 +209,7 @@ def latest_observations(
             window = window.filter(programme__code__in=programmes)
         rows = rows.filter(Exists(window))
     later = Observation.objects.filter(
-        patient=OuterRef("patient"),
-        code=code,
-        is_current=True,
-        effective_at__lt=after,
+        patient=OuterRef("patient"), code=code, is_current=True
     ).filter(
         Q(effective_at__gt=OuterRef("effective_at"))
         | Q(effective_at=OuterRef("effective_at"), pk__gt=OuterRef("pk"))
@@ -229,7 +226,9 @@ def latest_observations(
             )
         )
     else:
-        later = later.filter(effective_at__gte=first)
+        later = later.filter(effective_at__gte=first, effective_at__lt=after)
+    # In a window, the latest value of the whole window counts, in its own period: a
+    # patient whose window straddles two periods counts once, in the later one.
     return rows.filter(~Exists(later))
 
 

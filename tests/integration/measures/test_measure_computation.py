@@ -150,9 +150,29 @@ def test_phq9_at_six_months_uses_the_window_after_enrolment(tree):
     record(patient, PHQ9, at(start, 70), 16)  # 230 days: after the window
     record(late_joiner, PHQ9, at(start, 10), 3)  # 40 days after joining: too early
 
-    cells = period_cells(measure_by_id("depression-phq9-response-6m"), start, Organisation.load())
-    found = cell(cells, "network", tree.network.pk)
+    measure = measure_by_id("depression-phq9-response-6m")
+    organisation = Organisation.load()
+    found = cell(period_cells(measure, start, organisation), "network", tree.network.pk)
     assert (found.numerator, found.denominator) == (1, 1)
+    # A window straddling two quarters: the earlier quarter's value gives way to the later.
+    straddling = factories.make_patient(tree=tree)
+    enrolment_start(
+        actor=None,
+        patient=straddling,
+        programme=programme,
+        unit=tree.units[0],
+        started_on=start - dt.timedelta(days=110),  # the window: days 42 to 103 of the quarter
+    )
+    record(straddling, PHQ9, at(start, 50), 15)
+    record(straddling, PHQ9, at(start, 80), 4)
+    found = cell(period_cells(measure, start, organisation), "network", tree.network.pk)
+    assert (found.numerator, found.denominator) == (2, 2)
+    later_quarter = add_months(start, 3)
+    record(straddling, PHQ9, at(later_quarter, 5), 12)  # still inside the window
+    found = cell(period_cells(measure, start, organisation), "network", tree.network.pk)
+    assert (found.numerator, found.denominator) == (1, 1)
+    found = cell(period_cells(measure, later_quarter, organisation), "network", tree.network.pk)
+    assert (found.numerator, found.denominator) == (0, 1)
 
 
 def test_cervical_screening_after_65_needs_two_negative_results_before(tree):

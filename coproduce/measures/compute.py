@@ -44,7 +44,12 @@ from coproduce.measures.definition import Comparison, MeasureDefinition, Populat
 from coproduce.network.models import Unit
 from coproduce.observations.models import Observation
 from coproduce.patients.models import Enrolment, Patient
-from coproduce.questionnaires.models import QuestionnaireResponse, ReporterKind, ResponseStatus
+from coproduce.questionnaires.models import (
+    QuestionnaireDefinition,
+    QuestionnaireResponse,
+    ReporterKind,
+    ResponseStatus,
+)
 from coproduce.reporting.models import DueReport, DueStatus
 from coproduce.visits.models import Visit, VisitAgenda, VisitStatus
 
@@ -168,6 +173,33 @@ def comparison_q(field: str, comparison: Comparison) -> Q:
     if threshold == int(threshold):
         threshold = int(threshold)
     return Q(**{f"{field}__{lookup}": threshold})
+
+
+def item_condition(instrument: str, item: str, comparison: Comparison) -> Q:
+    """Answers to `item` whose score meets the comparison. A choice answer is stored as its
+    option code, so the comparison is made on each option's weight in every loaded version
+    of the questionnaire and becomes a set of codes; a number is compared as it is."""
+    condition = Q(pk__in=[])
+    for definition_id, form in QuestionnaireDefinition.objects.filter(
+        instrument_code=instrument
+    ).values_list("pk", "form"):
+        found = next((i for i in form["items"] if i["link_id"] == item), None)
+        if found is None:
+            continue
+        options = found.get("options") or ()
+        if options:
+            codes = [
+                o["code"]
+                for o in options
+                if o.get("weight") is not None and comparison.holds(o["weight"])
+            ]
+            if codes:
+                condition |= Q(definition_id=definition_id, **{f"answers__{item}__in": codes})
+        else:
+            condition |= Q(definition_id=definition_id) & comparison_q(
+                f"answers__{item}", comparison
+            )
+    return condition
 
 
 def flag(condition: Q | Exists) -> Case:
@@ -317,7 +349,7 @@ def source_rows(definition: MeasureDefinition, start: dt.date) -> SourceRows:
             authored_at__lt=after,
             answers__has_key=item,
         )
-        condition = comparison_q(f"answers__{item}", numerator.condition)
+        condition = item_condition(denominator.instrument, item, numerator.condition)
         found = SourceRows(rows, "patient__home_unit", "patient__", flag(condition), None)
     patient_ref = "pk" if found.patient == "" else "patient"
     rows = population_filter(found.rows, found.patient, patient_ref, population, start, end)

@@ -1,6 +1,6 @@
 """The process and experience measures count what the product records, by hand: alerts
 acknowledged within 24 hours, visits with the patient's agenda, patients with an own goal,
-top answers to "I felt listened to"."""
+top answers to "I felt listened to", questionnaires completed of those due."""
 
 import datetime as dt
 import uuid
@@ -15,6 +15,8 @@ from coproduce.measures.catalogues import measure_by_id
 from coproduce.measures.compute import CellKey, Organisation, period_cells, period_start_of
 from coproduce.patients.selectors import patient_for_user
 from coproduce.questionnaires.services import response_submit
+from coproduce.reporting.services import due_report_add, due_reports_refresh
+from coproduce.reporting.windows import Window
 from coproduce.visits.services import agenda_save, visit_mark_done, visit_schedule
 from tests import factories
 from tests.factories_alerts_queue import raised
@@ -110,3 +112,24 @@ def test_top_answers_to_felt_listened_to(world):
         )
     # The third did not answer the item: not in the denominator.
     assert network_counts("listened-to-top-score", authored.date(), tree) == (1, 2)
+
+
+def test_questionnaires_completed_of_those_that_closed(world):
+    tree, _clinician, patients = world
+    closes = now() - dt.timedelta(days=30)
+    window = Window(closes - dt.timedelta(days=2), closes - dt.timedelta(days=1), closes)
+    for patient in patients:
+        enrolment = patient.enrolments.get()
+        due_report_add(
+            actor=None, enrolment=enrolment, instrument_code="visit-experience", window=window
+        )
+    definition = factories.load_instrument("visit-experience")
+    response_submit(
+        access=patient_for_user(patients[0].user, patients[0].pk),
+        definition=definition,
+        answers=factories.form_answers(definition, {"listened": 4, "respect": 4, "involved": 3}),
+        idempotency_key=uuid.uuid4().hex,
+        authored_at=closes - dt.timedelta(days=1),
+    )
+    due_reports_refresh()  # marks the first completed and the others missed
+    assert network_counts("questionnaire-completion", closes.date(), tree) == (1, 3)

@@ -21,6 +21,8 @@ DAS28 = "coproduce:das28-crp"
 FEV1 = "coproduce:fev1-percent-predicted"
 PHQ9 = "loinc:44261-6"
 SCREENING = "coproduce:cervical-screening"
+MEDICINE = "coproduce:glucose-lowering-medication"
+HBA1C = "loinc:59261-8"
 
 
 def month_start(months_ago: int) -> dt.date:
@@ -199,6 +201,34 @@ def test_cervical_screening_after_65_needs_two_negative_results_before(tree):
     assert (found.numerator, found.denominator) == (1, 1)
 
 
+def test_tight_hba1c_at_65_counts_only_people_on_a_glucose_lowering_medicine(tree):
+    diabetes = factories.load_programme("diabetes")
+    start = period_start_of(month_start(3), "quarter")
+    born = start - dt.timedelta(days=round(365.25 * 72))
+    treated_tight = enrolled_patient(tree, 0, diabetes, birth_date=born)
+    treated_loose = enrolled_patient(tree, 1, diabetes, birth_date=born)
+    untreated = enrolled_patient(tree, 0, diabetes, birth_date=born)
+    treated_long_ago = enrolled_patient(tree, 0, diabetes, birth_date=born)
+    younger = enrolled_patient(tree, 0, diabetes, birth_date=start - dt.timedelta(days=365 * 60))
+    for patient in (treated_tight, treated_loose, younger):
+        record(patient, MEDICINE, at(start - dt.timedelta(days=100)), coded="A10BB")
+    record(treated_long_ago, MEDICINE, at(start - dt.timedelta(days=500)), coded="A10A")
+    for patient, hba1c in (
+        (treated_tight, 48),
+        (treated_loose, 60),
+        (untreated, 45),
+        (treated_long_ago, 45),
+        (younger, 45),
+    ):
+        record(patient, HBA1C, at(start, 20), hba1c)
+
+    cells = period_cells(
+        measure_by_id("overuse-diabetes-tight-hba1c-65"), start, Organisation.load()
+    )
+    found = cell(cells, "network", tree.network.pk)
+    assert (found.numerator, found.denominator) == (1, 2)
+
+
 def test_recompute_command_writes_the_cells_and_replaces_them_on_a_second_run(tree):
     ra = factories.load_programme("rheumatoid-arthritis")
     start = month_start(1)
@@ -217,7 +247,7 @@ def test_recompute_command_writes_the_cells_and_replaces_them_on_a_second_run(tr
         )
     )
     assert ("network", tree.network.pk, start, "all", "all", 1, 1) in first
-    call_command("measures", "--recompute", stdout=None)
+    call_command("measures", "--update", stdout=None)  # nothing new: the same cells
     again = set(
         MeasureRollup.objects.filter(measure_id="ra-das28-low").values_list(
             "level",

@@ -9,11 +9,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from coproduce.measures.catalogues import load_measures
 from coproduce.measures.definition import MeasureFileError
-from coproduce.measures.services import rollups_recompute_all
+from coproduce.measures.services import rollups_recompute_all, rollups_update
 
 
 class Command(BaseCommand):
-    help = "Quality measures: validate the files (--check) or rebuild the rollups (--recompute)."
+    help = (
+        "Quality measures: validate the files (--check), rebuild the rollups (--recompute) "
+        "or bring them up to date (--update)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="*", type=Path)
@@ -26,8 +29,13 @@ class Command(BaseCommand):
             action="store_true",
             help="Rebuild every rollup cell of every built-in measure from the data.",
         )
+        action.add_argument(
+            "--update",
+            action="store_true",
+            help="Recompute only what changed since the last run (what the scheduler runs).",
+        )
 
-    def handle(self, *args, files, check, recompute, **options):
+    def handle(self, *args, files, check, recompute, update, **options):
         try:
             definitions = load_measures(files or None)
         except MeasureFileError as error:
@@ -40,8 +48,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{len(definitions)} measure file(s) are valid.")
             return
         if files:
-            raise CommandError("--recompute works on the built-in measures; give no files.")
+            raise CommandError("--recompute and --update work on the built-in measures.")
         started = time.perf_counter()
-        cells = rollups_recompute_all()
+        cells = rollups_recompute_all() if recompute else rollups_update()
         seconds = time.perf_counter() - started
         self.stdout.write(f"{cells} rollup cell(s) written in {seconds:.1f} s.")

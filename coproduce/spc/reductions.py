@@ -74,11 +74,12 @@ def r_sd(values: Iterable[float], *, na_rm: bool = True) -> float:
     kept = present(values)
     if len(kept) < 2:
         return NA
-    centre = _long_mean(kept)
+    # R's cov.c: the mean is rounded to double, the deviations and squares are long double.
+    centre = _LONG(_long_mean(kept))
     squares = _LONG(0)
     for value in kept:
-        deviation = value - centre
-        squares += _LONG(deviation * deviation)
+        deviation = _LONG(value) - centre
+        squares += deviation * deviation
     variance = float(squares / (len(kept) - 1))
     return math.sqrt(variance) if variance >= 0 else NA
 

@@ -15,6 +15,8 @@ SIGMA_LIMIT_95 = 2  # the 2-sigma ("95 %") warning limits qicharts2 also returns
 
 D2_MR2 = 1.128  # d2 for moving ranges of two points: sigma = mean MR / d2 (Montgomery 6.33)
 D4_MR2 = 3.267  # D4 for moving ranges of two: MR chart UCL and MR screening cut-off
+# I chart limits are mean -/+ 3 x (mean MR / d2) = mean -/+ 2.66 x mean MR (Wheeler's 2.66).
+XMR_LIMIT_FACTOR = SIGMA_LIMIT / D2_MR2
 # Screening of I' chart dispersion terms (qicharts2's `qic.ip`), same idea as D4_MR2.
 IP_SCREENING_FACTOR = 3.2665
 # Nelson LS. Control charts for individual measurements. J Qual Technol 1982;14:172-3:

@@ -6,7 +6,8 @@ import math
 
 import pytest
 
-from coproduce.spc.constants import a3, b3, b4, c4
+from coproduce.spc import qic
+from coproduce.spc.constants import XMR_LIMIT_FACTOR, a3, b3, b4, c4
 
 # n: (c4, A3, B3, B4), qicharts2's exact values (spc-algorithms.md §3.6), which round to the
 # printed table (e.g. n = 5: c4 0.9400, A3 1.427, B3 0, B4 2.089).
@@ -40,3 +41,11 @@ def test_constants_for_two_sigma_limits_use_two_instead_of_three():
 @pytest.mark.parametrize("n", [0, 1, math.nan])
 def test_constants_are_missing_for_subgroups_of_one_or_none(n):
     assert all(math.isnan(f(n)) for f in (c4, a3, b3, b4))
+
+
+def test_i_chart_limits_are_the_mean_plus_minus_2_66_mean_moving_ranges():
+    # y = 10 12 11 13 12: mean 11.6, moving ranges 2 1 2 1 -> mean MR 1.5
+    point = qic([10, 12, 11, 13, 12], chart="i").points[0]
+    assert round(XMR_LIMIT_FACTOR, 2) == 2.66
+    assert point.ucl == pytest.approx(11.6 + XMR_LIMIT_FACTOR * 1.5)
+    assert point.lcl == pytest.approx(11.6 - XMR_LIMIT_FACTOR * 1.5)

@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy
 from coproduce import charts, scoring
 from coproduce.access.policy import PatientAccess
 from coproduce.careplans.models import Goal, GoalCompromise, GoalDirection, GoalKind, GoalStatus
+from coproduce.careplans.own_spc import WINDOW as SPC_WINDOW
+from coproduce.careplans.own_spc import OwnSpc, own_spc
 from coproduce.careplans.selectors import (
     CARER_STREAM,
     DashboardData,
@@ -29,6 +31,13 @@ from coproduce.careplans.selectors import (
     clinical_target_for,
     compromises_query,
     goals_for,
+)
+from coproduce.careplans.spc_words import (
+    CLINICIAN,
+    PATIENT,
+    SpcWords,
+    point_signal_words,
+    spc_words,
 )
 from coproduce.careplans.words import (
     HIGHER_IS_BETTER,
@@ -92,6 +101,7 @@ class TableRow:
     when: str  # the date in the patient's time zone, formatted here (cheaper than a filter)
     value: str
     band: str
+    signal: str = ""  # what the I chart says of this value ("Above the usual range"), or ""
 
 
 @dataclass(frozen=True)
@@ -117,6 +127,10 @@ class Trend:
     bands: tuple[tuple[str, str], ...]  # (band name, range in words) for the legend
     table: tuple[TableRow, ...]
     period_count: int
+    # The I chart of the patient's own values (None for a carer's own stream and for codes
+    # that are neither a programme's measure nor an instrument's score) and its words.
+    spc: OwnSpc | None = None
+    spc_words: SpcWords | None = None
 
     @property
     def is_carer(self) -> bool:
@@ -231,8 +245,10 @@ def chart_description(
     bands: tuple[tuple[str, str], ...],
     zone: ZoneInfo,
     personal: bool = False,
+    spc_text: str = "",
 ) -> str:
-    """The chart's text alternative: period, count, range, latest, goal, target, bands."""
+    """The chart's text alternative: period, count, range, latest, goal, target, bands, and
+    the I chart's lines and signal points."""
     start_text = date_format(timezone.localtime(start, zone).date(), "j F Y")
     end_text = date_format(timezone.localtime(end, zone).date(), "j F Y")
     if not numbers:
@@ -270,6 +286,8 @@ def chart_description(
             _("Shaded bands: %(bands)s.")
             % {"bands": "; ".join(f"{label} {span}" for label, span in bands)}
         )
+    if spc_text:
+        parts.append(spc_text)
     return " ".join(parts)
 
 
@@ -284,9 +302,15 @@ def trend_for(
     own_view: bool,
     zone: ZoneInfo,
     personal_target: Goal | None = None,
+    spc_audience: str | None = None,
 ) -> Trend:
     """One chart. With `personal_target` (the patient's own clinical target on this
-    measure), that target is drawn and named instead of the programme's `target`."""
+    measure), that target is drawn and named instead of the programme's `target`.
+
+    The patient's own series of a programme's measure or an instrument's score gets an I
+    chart of its newest values in the period (`own_spc`), with words for `spc_audience`
+    (PATIENT, CARER or CLINICIAN; by default the patient in their own view, else the
+    clinician)."""
     meaning = score_meanings().get(series.code)
     spec = meaning.spec if meaning is not None else None
     quantity = quantity_for(series.code)
@@ -314,6 +338,18 @@ def trend_for(
         goal_text = f"“{goal.description}” ({goal_text})" if goal_text else f"“{goal.description}”"
     bands = band_legend(spec, quantity)
     today = timezone.localtime(end, zone).date()
+    spc = None
+    spc_said = None
+    if series.stream != CARER_STREAM and (meaning is not None or target is not None):
+        spc = own_spc([as_point(row) for row in rows[-SPC_WINDOW:]])
+        spc_said = spc_words(
+            spc,
+            quantity=quantity,
+            direction=direction,
+            audience=spc_audience or (PATIENT if own_view else CLINICIAN),
+            zone=zone,
+            today=today,
+        )
     floor = spec.minimum if spec is not None else None
     ceiling = spec.maximum if spec is not None else None
     if spec is None:
@@ -360,6 +396,7 @@ def trend_for(
                 bands=bands,
                 zone=zone,
                 personal=personal_target is not None,
+                spc_text=spc_said.description if spc_said is not None else "",
             ),
             points=drawn,
             total_points=len(rows),
@@ -370,6 +407,7 @@ def trend_for(
             bands=chart_bands,
             goal=goal_level(goal, own_view=own_view),
             target=target_level,
+            control=control_for(spc),
         )
     )
     latest, previous, first = series.latest, series.previous, series.first
@@ -391,8 +429,12 @@ def trend_for(
             when=date_format(timezone.localtime(v.at, zone), "j M Y"),
             value=quantity.value(v.value),
             band=band_of(spec.bands, v.value) if spec is not None else "",
+            # The table's rows are the newest values; so are the I chart's last points.
+            signal=point_signal_words(spc, spc.count - 1 - back, plain=spc_said.plain)
+            if spc is not None and spc_said is not None
+            else "",
         )
-        for v in (as_point(row) for row in reversed(rows[-TABLE_ROWS:]))
+        for back, v in enumerate(as_point(row) for row in reversed(rows[-TABLE_ROWS:]))
     )
     direction_text = {
         LOWER_IS_BETTER: _("Lower is better."),
@@ -416,6 +458,23 @@ def trend_for(
         bands=bands,
         table=table,
         period_count=len(rows),
+        spc=spc,
+        spc_words=spc_said,
+    )
+
+
+def control_for(spc: OwnSpc | None) -> charts.Control | None:
+    """The I chart's lines and signal points for the chart core, when there are enough
+    values."""
+    if spc is None or not spc.enough or spc.centre is None:
+        return None
+    return charts.Control(
+        start=spc.points[0].at,
+        centre=spc.centre,
+        lower=spc.lower,
+        upper=spc.upper,
+        outside=tuple(spc.points[i] for i in spc.outside),
+        long_run=tuple(spc.points[i] for i in spc.run_points),
     )
 
 
@@ -433,7 +492,13 @@ def chart_goal(goals: tuple[Goal, ...], code: str) -> Goal | None:
 
 
 def dashboard_trends(
-    data: DashboardData, *, period: str, end: dt.datetime, own_view: bool, zone: ZoneInfo
+    data: DashboardData,
+    *,
+    period: str,
+    end: dt.datetime,
+    own_view: bool,
+    zone: ZoneInfo,
+    spc_audience: str | None = None,
 ) -> list[Trend]:
     """A trend per series: the patient's own series first (in name order), then each
     carer-reported series, labelled and apart."""
@@ -453,6 +518,7 @@ def dashboard_trends(
             personal_target=clinical_target_for(data.goals, series.code)
             if series.stream != CARER_STREAM
             else None,
+            spc_audience=spc_audience,
         )
         for index, series in enumerate(ordered)
     ]

@@ -27,6 +27,7 @@ from coproduce.careplans import selectors, services
 from coproduce.careplans.forms import GoalEditForm, GoalForm, GoalStopForm, PeriodForm
 from coproduce.careplans.models import Goal, GoalKind
 from coproduce.careplans.selectors import CARER_STREAM, OWN_STREAM
+from coproduce.careplans.spc_words import CARER, CLINICIAN, PATIENT
 from coproduce.careplans.trends import (
     DEFAULT_PERIOD,
     PERIOD_VALUES,
@@ -75,7 +76,14 @@ def dashboard(request: HttpRequest, patient_id: int) -> HttpResponse:
     end = now()
     data = selectors.dashboard_read(access)
     own_view = access.as_role == Role.PATIENT
-    trends = dashboard_trends(data, period=period, end=end, own_view=own_view, zone=zone)
+    trends = dashboard_trends(
+        data,
+        period=period,
+        end=end,
+        own_view=own_view,
+        zone=zone,
+        spc_audience=spc_audience(access),
+    )
     latest = {s.code: s.latest for s in data.series if s.stream == OWN_STREAM}
     goals = [
         dataclasses.replace(view, editable=services.may_edit(access, view.goal))
@@ -103,6 +111,11 @@ def dashboard(request: HttpRequest, patient_id: int) -> HttpResponse:
                 "back_url": back_url(access),
             },
         )
+
+
+def spc_audience(access: PatientAccess) -> str:
+    """Whose words the I chart of the patient's series is told in."""
+    return {Role.PATIENT: PATIENT, Role.CARER: CARER}.get(access.as_role, CLINICIAN)
 
 
 def back_url(access: PatientAccess) -> str:

@@ -1,9 +1,9 @@
 """Pure chart geometry for server-rendered SVG (no Django import; enforced by import-linter).
 
-`trend_chart(spec) -> TrendChart` turns a patient's series, their goal, the clinical target
-and an instrument's severity bands into positions on a fixed canvas. Templates draw the
-result (templates/charts/trend.svg); words and dates are formatted there, so this package
-knows nothing of languages or time zones.
+`trend_chart(spec) -> TrendChart` turns a patient's series, their goal, the clinical target,
+an instrument's severity bands and an I chart's lines and signal points into positions on a
+fixed canvas. Templates draw the result (templates/charts/trend.svg); words and dates are
+formatted there, so this package knows nothing of languages or time zones.
 """
 
 from coproduce.charts.trend import (
@@ -11,6 +11,8 @@ from coproduce.charts.trend import (
     BandShape,
     Box,
     ChartSpec,
+    Control,
+    ControlShape,
     Level,
     LevelShape,
     Point,
@@ -29,6 +31,8 @@ __all__ = [
     "BandShape",
     "Box",
     "ChartSpec",
+    "Control",
+    "ControlShape",
     "Level",
     "LevelShape",
     "Point",

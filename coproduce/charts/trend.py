@@ -1,5 +1,6 @@
 """The geometry of a trend chart: one series over a period, with the patient's goal, the
-clinical target and severity bands on the same value scale.
+clinical target and severity bands on the same value scale, and optionally the centre line,
+control limits and signal points of an I chart of the patient's own values.
 
 Everything here is a frozen dataclass or a function of them. Positions are in SVG user
 units on a `width` x `height` canvas; the template scales the canvas to the page width.
@@ -29,6 +30,10 @@ MAX_DRAWN_POINTS = 160
 MAX_MARKED_POINTS = 60
 # A band shorter than this has no room for its name (the legend and the table still say it).
 MIN_BAND_LABEL_HEIGHT = 16
+# Signal points: a diamond (outside the control limits) and a square (in an unusually long
+# run), half-sizes in user units, so a signal is told by its shape, never by colour alone.
+DIAMOND_HALF = 6.5
+SQUARE_HALF = 5
 # Goal and target lines closer than this have their labels on opposite sides.
 LABEL_CLEARANCE = 30
 # A date label centred closer than this to the right edge would be cut off.
@@ -69,6 +74,24 @@ class Level:
 
 
 @dataclass(frozen=True)
+class Control:
+    """An I chart drawn over the series: the centre line and the control limits (None when
+    a limit does not exist), from `start` (the first charted value) to the chart's end, and
+    the points that signal: `outside` the limits, or in an unusually `long_run`."""
+
+    start: dt.datetime
+    centre: float
+    lower: float | None
+    upper: float | None
+    outside: tuple[Point, ...] = ()
+    long_run: tuple[Point, ...] = ()
+
+    @property
+    def values(self) -> tuple[float, ...]:
+        return tuple(v for v in (self.lower, self.centre, self.upper) if v is not None)
+
+
+@dataclass(frozen=True)
 class ChartSpec:
     """What to draw. `floor`/`ceiling` are the lowest and highest values the measure can
     take (an instrument's score range), used as the value scale when both are known."""
@@ -87,6 +110,7 @@ class ChartSpec:
     width: int = WIDTH
     height: int = HEIGHT
     max_points: int = MAX_DRAWN_POINTS
+    control: Control | None = None
     # When the caller thinned a long series already (to avoid converting values it will not
     # draw), how many values the period has; None means `points` is the whole series.
     total_points: int | None = None
@@ -188,6 +212,21 @@ class LevelShape:
 
 
 @dataclass(frozen=True)
+class ControlShape:
+    """Pre-formatted SVG paths of an I chart: the centre line, the limits drawn (a limit
+    outside the value scale, such as a lower limit below a score's 0, is left out), and the
+    signal points as diamonds and squares."""
+
+    centre_d: str
+    limits_d: str
+    outside_d: str
+    long_run_d: str
+    limits_drawn: int
+    outside_count: int
+    long_run_count: int
+
+
+@dataclass(frozen=True)
 class TrendChart:
     key: str
     title: str
@@ -209,6 +248,7 @@ class TrendChart:
     drawn_points: int
     total_points: int
     empty: bool = field(default=False)
+    control: ControlShape | None = None
     # Pre-formatted SVG for the template (one path per kind of line, few template variables).
     text: dict[str, str] = field(default_factory=dict)
 
@@ -436,6 +476,43 @@ def band_shapes(bands: Sequence[Band], low: float, high: float, to_y) -> tuple[B
     return tuple(shapes)
 
 
+def within(value: float, low: float | None, high: float | None) -> bool:
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
+def diamond(x: float, y: float) -> str:
+    h = num(DIAMOND_HALF)
+    return f"M{num(x)} {num(y - DIAMOND_HALF)}l{h} {h}-{h} {h}-{h}-{h}z"
+
+
+def square(x: float, y: float) -> str:
+    size = num(2 * SQUARE_HALF)
+    return f"M{num(x - SQUARE_HALF)} {num(y - SQUARE_HALF)}h{size}v{size}h-{size}z"
+
+
+def control_shape(control: Control | None, low: float, high: float, to_x, to_y, plot: Box):
+    """The I chart's lines from its first value to the right edge, and its signal points.
+    The centre line is always inside the scale (it is an average of drawn values)."""
+    if control is None:
+        return None
+    left, right = num(round(to_x(control.start), 1)), num(plot.right)
+    limits = [v for v in (control.lower, control.upper) if v is not None and low <= v <= high]
+    centre_y = num(round(to_y(control.centre), 1))
+
+    def xy(p: Point) -> tuple[float, float]:
+        return round(to_x(p.at), 1), round(to_y(p.value), 1)
+
+    return ControlShape(
+        centre_d=f"M{left} {centre_y}H{right}",
+        limits_d="".join(f"M{left} {num(round(to_y(v), 1))}H{right}" for v in limits),
+        outside_d="".join(diamond(*xy(p)) for p in control.outside),
+        long_run_d="".join(square(*xy(p)) for p in control.long_run),
+        limits_drawn=len(limits),
+        outside_count=len(control.outside),
+        long_run_count=len(control.long_run),
+    )
+
+
 def trend_chart(spec: ChartSpec) -> TrendChart:
     """Lay out one trend chart. Points outside the period are clamped to its edges; an
     empty series gives an empty chart (the template says so in words)."""
@@ -447,6 +524,9 @@ def trend_chart(spec: ChartSpec) -> TrendChart:
     )
     points = tuple(sorted(spec.points, key=lambda p: p.at))
     levels = [v for level in (spec.goal, spec.target) if level is not None for v in level.values]
+    if spec.control is not None:
+        # Limits widen the scale only as far as the measure can go (no PHQ-9 below 0).
+        levels += [v for v in spec.control.values if within(v, spec.floor, spec.ceiling)]
     low, high, step = value_domain(
         [p.value for p in points] + levels, floor=spec.floor, ceiling=spec.ceiling
     )
@@ -476,6 +556,7 @@ def trend_chart(spec: ChartSpec) -> TrendChart:
     goal, target = level_shapes(spec.goal, spec.target, to_y, plot)
     value_ticks = y_ticks(low, high, step, to_y)
     bands = band_shapes(spec.bands, low, high, to_y)
+    control = control_shape(spec.control, low, high, to_x, to_y, plot)
     left, right, bottom = num(plot.left), num(plot.right), num(plot.bottom)
     width = num(plot.width)
     text = {
@@ -519,6 +600,7 @@ def trend_chart(spec: ChartSpec) -> TrendChart:
         drawn_points=len(drawn),
         total_points=spec.total_points if spec.total_points is not None else len(points),
         empty=not points,
+        control=control,
         text={
             **text,
             "last_x": num(xy[-1][0]) if xy else "",

@@ -10,6 +10,7 @@ import pytest
 from coproduce.charts import (
     Band,
     ChartSpec,
+    Control,
     Level,
     Point,
     downsample,
@@ -265,3 +266,64 @@ def test_coordinates_are_written_with_a_dot_whatever_the_language():
     assert "," not in chart.goal.lines_d
     assert all("." in t.y_text or t.y_text.isdigit() for t in chart.y_ticks)
     assert chart.text["grid_d"].startswith("M44 ")
+
+
+# --- An I chart over the series (issue 7, item 6) ------------------------------------------
+
+
+def control_spec(**kwargs) -> ChartSpec:
+    """Twenty weekly values from 1 January 2025 on a scale from 0 to 20 (floor and ceiling):
+    y = 200 - value / 20 * 188 (the plot is 188 units high from y = 12); the year runs 346
+    units from x = 44."""
+    points = weekly([15, 16, 14, 15, 17, 13, 15, 16, 14, 15, 16, 14, 8, 9, 7, 8, 8, 9, 7, 8])
+    control = Control(
+        start=points[0].at,
+        centre=12.2,
+        lower=8.2,
+        upper=16.2,
+        outside=(points[4], points[14]),
+        long_run=(points[12], points[13]),
+    )
+    return spec(points=points, control=control, floor=0, ceiling=20, **kwargs)
+
+
+def test_control_lines_run_from_the_first_charted_value_to_the_right_edge():
+    chart = trend_chart(control_spec())
+    assert (chart.value_low, chart.value_high) == (0, 20)
+    # centre 12.2: y = 200 - 12.2/20 * 188 = 85.3; limits 8.2 → 122.9 and 16.2 → 47.7.
+    assert chart.control.centre_d == "M44 85.3H390"
+    assert chart.control.limits_d == "M44 122.9H390M44 47.7H390"
+    assert chart.control.limits_drawn == 2
+
+
+def test_signal_points_are_diamonds_and_squares_at_their_values():
+    chart = trend_chart(control_spec())
+    # Week 4 (29 January 2025, 28 days: x = 44 + 28/365 * 346 = 70.5) at 17: y = 40.2, so
+    # the diamond's top is 6.5 above.
+    assert chart.control.outside_d.startswith("M70.5 33.7l6.5 6.5-6.5 6.5-6.5-6.5z")
+    assert chart.control.outside_count == 2
+    # Week 12 (26 March 2025, 84 days: x = 123.6) at 8: y = 124.8; a 10-unit square.
+    assert chart.control.long_run_d.startswith("M118.6 119.8h10v10h-10z")
+    assert chart.control.long_run_count == 2
+
+
+def test_a_limit_outside_a_scores_range_is_not_drawn_nor_stretches_the_scale():
+    points = weekly([2, 3, 1, 2, 4, 2, 3, 1, 2, 3, 2, 2])
+    control = Control(start=points[0].at, centre=2.25, lower=-0.9, upper=5.4)
+    chart = trend_chart(spec(points=points, control=control, floor=0, ceiling=27))
+    assert (chart.value_low, chart.value_high) == (0, 27)
+    assert chart.control.limits_drawn == 1
+    assert chart.control.limits_d.count("M") == 1
+
+
+def test_limits_widen_a_plain_scale_so_they_are_drawn():
+    points = weekly([10, 11, 10, 11, 10, 11])
+    control = Control(start=points[0].at, centre=10.5, lower=7.0, upper=14.0)
+    chart = trend_chart(spec(points=points, control=control))
+    assert chart.value_low <= 7
+    assert chart.value_high >= 14
+    assert chart.control.limits_drawn == 2
+
+
+def test_a_chart_without_control_draws_no_control_lines():
+    assert trend_chart(spec()).control is None

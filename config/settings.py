@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "coproduce.tasks",
     "coproduce.panel",
     "coproduce.measures",
+    "coproduce.extracts",
     "coproduce.seed",
     "coproduce.interop.fhir",
 ]
@@ -261,3 +262,14 @@ COPRODUCE_SCHEDULER_INTERVAL = int(os.environ.get("COPRODUCE_SCHEDULER_INTERVAL"
 # Quality measures: counts from 1 to this number are never shown (small-cell suppression,
 # coproduce/measures/suppression.py).
 COPRODUCE_SMALL_CELL_MAX = int(os.environ.get("COPRODUCE_SMALL_CELL_MAX", 10))
+# Registry extracts (docs/adr/0018): the secret that keys pseudonymous ids (at least 32
+# characters; keep it out of the extracts' reach: whoever holds it can link pseudonyms to
+# patients), and where extract files are written.
+COPRODUCE_PSEUDONYM_KEY = os.environ.get("COPRODUCE_PSEUDONYM_KEY", "")
+if not COPRODUCE_PSEUDONYM_KEY:
+    if not DEBUG and not env_bool("COPRODUCE_INSECURE_DEV_KEY", False):
+        raise RuntimeError("COPRODUCE_PSEUDONYM_KEY is not set. See README.md, Configuration.")
+    COPRODUCE_PSEUDONYM_KEY = "insecure-development-pseudonym-key-never-use-in-production"
+if len(COPRODUCE_PSEUDONYM_KEY) < 32:
+    raise RuntimeError("COPRODUCE_PSEUDONYM_KEY must be at least 32 characters.")
+COPRODUCE_EXTRACTS_DIR = Path(os.environ.get("COPRODUCE_EXTRACTS_DIR", VAR_DIR / "extracts"))

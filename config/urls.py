@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("coproduce.tasks.urls")),
     path("", include("coproduce.panel.urls")),
     path("", include("coproduce.network.urls")),
+    path("", include("coproduce.extracts.urls")),
     path("admin/", admin_site.urls),
 ]

@@ -16,3 +16,8 @@ from config.settings import *  # noqa: F403
 # `database_task_queue` fixture. Tasks are enqueued on commit, so wrap the code under test
 # in `django_capture_on_commit_callbacks(execute=True)`.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Registry extract files go to a throw-away directory, never the checkout's var/.
+import tempfile  # noqa: E402
+
+COPRODUCE_EXTRACTS_DIR = Path(tempfile.mkdtemp(prefix="coproduce-test-extracts-"))  # noqa: F405

@@ -41,6 +41,11 @@ from tests.factories_decisions import (
     other_decision_in_own_record_kwargs,
     other_decision_kwargs,
 )
+from tests.factories_extracts import (
+    colleague_extract_kwargs,
+    extract_kwargs,
+    other_network_extract_kwargs,
+)
 from tests.factories_panel import (
     colleague_view_kwargs,
     other_clinician_view_kwargs,
@@ -538,6 +543,18 @@ MATRIX: dict[str, Route] = {
     # --- QI and administration ------------------------------------------------------------
     "network:qi_home": Route(frozenset({QI_LEAD})),
     "network:admin_home": Route(frozenset({ADMINISTRATOR})),
+    # Registry extracts (issue 7): QI leads only; each downloads only the extracts they made.
+    "extracts:extract_list": Route(frozenset({QI_LEAD})),
+    "extracts:extract_download": Route(
+        frozenset({QI_LEAD}),
+        kwargs=extract_kwargs,
+        swaps=(colleague_extract_kwargs, other_network_extract_kwargs),
+    ),
+    "extracts:extract_summary": Route(
+        frozenset({QI_LEAD}),
+        kwargs=extract_kwargs,
+        swaps=(colleague_extract_kwargs, other_network_extract_kwargs),
+    ),
     # The admin's own log-in and log-out send everyone to the one log-in page.
     "admin:login": Route(EVERYONE, ends_at_login=True),
     # No admin has autocomplete fields; the endpoint refuses everyone.

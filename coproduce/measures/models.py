@@ -38,6 +38,11 @@ class MeasureRollup(models.Model):
     value_sum = models.FloatField(null=True, blank=True)
     value_count = models.PositiveIntegerField(default=0)
     median = models.FloatField(null=True, blank=True)
+    # Small-cell suppression worked out when the cell was written, for `suppressed_at`
+    # (the threshold then in force): reads with the same threshold use these flags.
+    suppressed_at = models.PositiveSmallIntegerField(default=0)
+    denominator_hidden = models.BooleanField(default=True)
+    numerator_hidden = models.BooleanField(default=True)
     computed_at = models.DateTimeField()
 
     class Meta:

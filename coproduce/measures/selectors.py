@@ -8,7 +8,6 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
@@ -18,15 +17,12 @@ from coproduce.measures.catalogues import measure_by_id
 from coproduce.measures.compute import ALL, STRATA
 from coproduce.measures.definition import MeasureDefinition
 from coproduce.measures.models import MeasureRollup, RollupLevel
-from coproduce.measures.suppression import Counts, rollup_groups, suppress
+from coproduce.measures.suppression import Counts, Protected, rollup_groups, suppress
+from coproduce.measures.thresholds import small_cell_max
 from coproduce.network.models import Region, Unit
 
 # Who may read measures: QI leads and clinicians of the network (aggregates only).
 READERS = frozenset({Role.QI_LEAD, Role.CLINICIAN, Role.ADMINISTRATOR})
-
-
-def small_cell_max() -> int:
-    return int(getattr(settings, "COPRODUCE_SMALL_CELL_MAX", 10))
 
 
 @dataclass(frozen=True)
@@ -97,54 +93,83 @@ def point_value(definition: MeasureDefinition, cell: MeasureRollup) -> float | N
     return cell.value_sum / cell.value_count if cell.value_count else None
 
 
+def protection_now(
+    definition: MeasureDefinition,
+    periods: set[dt.date],
+    network_id: int,
+    unit_region: dict[int, int],
+    region_network: dict[int, int],
+    threshold: int,
+) -> dict[tuple, Protected]:
+    """Suppression worked out now for whole period tables (when the stored flags were made
+    for another threshold). Keys: (period, level, org, stratum, value)."""
+    in_network = {
+        RollupLevel.UNIT: set(unit_region),
+        RollupLevel.REGION: set(region_network),
+        RollupLevel.NETWORK: {network_id},
+    }
+    tables: dict[dt.date, dict[tuple, Counts]] = defaultdict(dict)
+    rows = MeasureRollup.objects.filter(measure_id=definition.id, period_start__in=periods)
+    for cell in rows.iterator(chunk_size=5_000):
+        if cell.org_id in in_network[cell.level]:
+            key = (cell.level, cell.org_id, cell.stratum, cell.stratum_value)
+            tables[cell.period_start][key] = Counts(
+                denominator=cell.denominator,
+                numerator=cell.numerator if definition.is_proportion else None,
+            )
+    found: dict[tuple, Protected] = {}
+    for period_start, counts in tables.items():
+        groups = rollup_groups(counts, unit_region, region_network)
+        for key, shown in suppress(counts, groups, threshold).items():
+            found[(period_start, *key)] = shown
+    return found
+
+
 def measure_series(
     user: User, measure_id: str, *, level: str, org_id: int, stratum: str | None = None
 ) -> MeasureSeries:
     """The series of one measure for one unit, region or network: one line for "all", or
     one per value of `stratum` (e.g. "sex"). Every count and value is suppressed as its
-    whole period's table requires. Raises PermissionDenied outside the user's network and
-    KeyError for an unknown measure."""
+    whole period's table requires (flags stored by the rollup job; worked out again when
+    the threshold has changed since). Raises PermissionDenied outside the user's network
+    and KeyError for an unknown measure."""
     definition = measure_by_id(measure_id)
     unit_region, region_network = checked_reader(user, level, org_id)
     stratum = stratum or ALL
     if stratum not in STRATA:
         raise ValueError(f"unknown stratum {stratum!r}")
     threshold = small_cell_max()
-    rows = MeasureRollup.objects.filter(measure_id=measure_id).order_by("period_start")
-    in_network = {
-        RollupLevel.UNIT: set(unit_region),
-        RollupLevel.REGION: set(region_network),
-        RollupLevel.NETWORK: {user.network_id},
-    }
-    by_period: dict[dt.date, dict[tuple, MeasureRollup]] = defaultdict(dict)
-    for cell in rows.iterator(chunk_size=5_000):
-        if cell.org_id in in_network[cell.level]:
-            key = (cell.level, cell.org_id, cell.stratum, cell.stratum_value)
-            by_period[cell.period_start][key] = cell
+    cells = list(
+        MeasureRollup.objects.filter(
+            measure_id=measure_id, level=level, org_id=org_id, stratum=stratum
+        ).order_by("period_start", "stratum_value")
+    )
+    stale = {c.period_start for c in cells if c.suppressed_at != threshold}
+    live = {}
+    if stale:
+        live = protection_now(
+            definition, stale, user.network_id, unit_region, region_network, threshold
+        )
     lines: dict[str, list[SeriesPoint]] = defaultdict(list)
-    for period_start, cells in sorted(by_period.items()):
-        wanted = [k for k in cells if k[0] == level and k[1] == org_id and k[2] == stratum]
-        if not wanted:
-            continue
-        counts = {
-            key: Counts(
-                denominator=cell.denominator,
-                numerator=cell.numerator if definition.is_proportion else None,
+    for cell in cells:
+        shown = live.get((cell.period_start, level, org_id, stratum, cell.stratum_value))
+        if shown is None:
+            shown = Protected(
+                denominator=None if cell.denominator_hidden else cell.denominator,
+                numerator=(
+                    None if cell.numerator is None or cell.numerator_hidden else cell.numerator
+                ),
+                denominator_hidden=cell.denominator_hidden,
+                numerator_hidden=cell.numerator is not None and cell.numerator_hidden,
             )
-            for key, cell in cells.items()
-        }
-        groups = rollup_groups(counts, unit_region, region_network)
-        protected = suppress(counts, groups, threshold)
-        for key in wanted:
-            shown = protected[key]
-            lines[key[3]].append(
-                SeriesPoint(
-                    period_start=period_start,
-                    numerator=shown.numerator,
-                    denominator=shown.denominator,
-                    value=point_value(definition, cells[key]) if shown.shown else None,
-                )
+        lines[cell.stratum_value].append(
+            SeriesPoint(
+                period_start=cell.period_start,
+                numerator=shown.numerator,
+                denominator=shown.denominator,
+                value=point_value(definition, cell) if shown.shown else None,
             )
+        )
     audit_record(
         actor=user,
         action=AuditAction.READ,

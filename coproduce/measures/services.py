@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
+from dataclasses import astuple
 
 from django.db import transaction
 
@@ -25,6 +26,8 @@ from coproduce.measures.changes import (
 from coproduce.measures.compute import Organisation, measure_periods, period_cells
 from coproduce.measures.definition import MeasureDefinition
 from coproduce.measures.models import MeasureRollup, RollupWatermark
+from coproduce.measures.suppression import Counts, rollup_groups, suppress
+from coproduce.measures.thresholds import small_cell_max
 
 logger = logging.getLogger(__name__)
 BATCH = 2_000
@@ -36,6 +39,16 @@ def write_period(
     """Replace the cells of one measure and period; returns how many were written. A period
     that has no rows any more is left with no cells."""
     cells = period_cells(definition, start, organisation)
+    threshold = small_cell_max()
+    counts = {
+        astuple(key): Counts(
+            denominator=c.denominator,
+            numerator=c.numerator if definition.is_proportion else None,
+        )
+        for key, c in cells.items()
+    }
+    groups = rollup_groups(counts, organisation.unit_region, organisation.region_network)
+    protected = suppress(counts, groups, threshold)
     MeasureRollup.objects.filter(measure_id=definition.id, period_start=start).delete()
     MeasureRollup.objects.bulk_create(
         (
@@ -52,6 +65,9 @@ def write_period(
                 value_sum=counts.value_sum,
                 value_count=counts.value_count,
                 median=counts.median,
+                suppressed_at=threshold,
+                denominator_hidden=protected[astuple(key)].denominator_hidden,
+                numerator_hidden=protected[astuple(key)].numerator_hidden,
                 computed_at=at,
             )
             for key, counts in cells.items()

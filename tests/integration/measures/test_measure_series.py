@@ -111,3 +111,33 @@ def test_patients_and_other_networks_are_refused(world):
         measure_series(qi_lead, "ra-das28-low", level="unit", org_id=other.units[0].pk)
     with pytest.raises(PermissionDenied):
         measure_series(qi_lead, "ra-das28-low", level="network", org_id=other.network.pk)
+
+
+def test_flags_stored_by_the_rollup_job_equal_suppression_worked_out_now(world):
+    tree, _start, _qi_lead = world
+    from coproduce.measures.catalogues import measure_by_id
+    from coproduce.measures.models import MeasureRollup
+    from coproduce.measures.selectors import network_organisations, protection_now
+
+    unit_region, region_network = network_organisations(tree.network.pk)
+    for measure_id in ("ra-das28-low", "ra-das28-mean"):
+        cells = list(MeasureRollup.objects.filter(measure_id=measure_id))
+        assert cells
+        assert {c.suppressed_at for c in cells} == {10}
+        now = protection_now(
+            measure_by_id(measure_id),
+            {c.period_start for c in cells},
+            tree.network.pk,
+            unit_region,
+            region_network,
+            10,
+        )
+        hidden = 0
+        for c in cells:
+            key = (c.period_start, c.level, c.org_id, c.stratum, c.stratum_value)
+            assert (c.denominator_hidden, c.numerator_hidden) == (
+                now[key].denominator_hidden,
+                now[key].numerator_hidden,
+            )
+            hidden += c.denominator_hidden
+        assert hidden  # the test has small cells to hide

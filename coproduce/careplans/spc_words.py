@@ -216,8 +216,9 @@ def patient_words(
             )
         )
     for side, all_indices in ((ABOVE, spc.above), (BELOW, spc.below)):
-        # Values inside the long run were told with it.
-        indices = [i for i in all_indices if run is None or not run.start <= i <= run.end]
+        # Values up to the end of the long run were told with it (those before it are the
+        # old level, outside only because the centre line lies between the two levels).
+        indices = [i for i in all_indices if run is None or i > run.end]
         if not indices:
             continue
         listed = {"values": _values(spc, indices, quantity, zone, today), "count": len(indices)}

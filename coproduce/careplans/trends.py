@@ -307,10 +307,10 @@ def trend_for(
     """One chart. With `personal_target` (the patient's own clinical target on this
     measure), that target is drawn and named instead of the programme's `target`.
 
-    The patient's own series of a programme's measure or an instrument's score gets an I
-    chart of its newest values in the period (`own_spc`), with words for `spc_audience`
-    (PATIENT, CARER or CLINICIAN; by default the patient in their own view, else the
-    clinician)."""
+    The patient's own series of a programme's measure or an instrument's key (primary)
+    score gets an I chart of its newest values in the period (`own_spc`), with words for
+    `spc_audience` (PATIENT, CARER or CLINICIAN; by default the patient in their own view,
+    else the clinician)."""
     meaning = score_meanings().get(series.code)
     spec = meaning.spec if meaning is not None else None
     quantity = quantity_for(series.code)
@@ -340,7 +340,9 @@ def trend_for(
     today = timezone.localtime(end, zone).date()
     spc = None
     spc_said = None
-    if series.stream != CARER_STREAM and (meaning is not None or target is not None):
+    if series.stream != CARER_STREAM and (
+        target is not None or (spec is not None and spec.primary)
+    ):
         spc = own_spc([as_point(row) for row in rows[-SPC_WINDOW:]])
         spc_said = spc_words(
             spc,

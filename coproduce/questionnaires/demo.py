@@ -1,5 +1,6 @@
-"""Demo questionnaires for `seed --demo`: the demo patient's monthly PHQ-9s over recent
-months (improving), a visit-experience questionnaire, and a PHQ-9 half filled in to resume;
+"""Demo questionnaires for `seed --demo`: the demo patient's monthly PHQ-9s over twenty
+months (moderate, then mild since he began talking therapy: the shift his dashboard's I chart
+shows), a visit-experience questionnaire, and a PHQ-9 half filled in to resume;
 for the demo child, a visit-experience questionnaire the carer answered on the child's
 behalf and one with the carer's own view. Everything goes through the services, as people
 would do it; the definitions must be loaded first (`coproduce instruments load`)."""
@@ -16,8 +17,12 @@ from coproduce.questionnaires.models import QuestionnaireDefinition, ReporterKin
 from coproduce.questionnaires.selectors import definition_for_instrument
 from coproduce.questionnaires.services import response_save_answers, response_start, response_submit
 
-# PHQ-9 totals, oldest first, one a month: moderate, settling to mild after treatment.
-PHQ9_TOTALS = (14, 13, 11, 9, 7)
+# PHQ-9 totals, oldest first, one a month: twelve months moderate (depression is common on
+# dialysis), then eight months mild since he began talking therapy with the unit's
+# psychologist. A real shift, not noise: the year on his dashboard holds 12 values (4 before,
+# 8 after), enough for an I chart, and the last 8 below its centre line are a runs signal
+# (Anhøj: more than round(log2 12) + 3 = 7 in a row), told in words (issue 7, item 6).
+PHQ9_TOTALS = (14, 15, 13, 16, 14, 12, 15, 14, 16, 13, 15, 14, 10, 9, 8, 9, 7, 8, 8, 7)
 PHQ9_ITEMS = tuple(str(n) for n in range(1, 9))  # item 9 (self-harm thoughts) stays 0
 VISIT_LEVELS = {"listened": 4, "priorities": 3, "next-steps": 3, "involved": 4, "respect": 4}
 CARER_VISIT_LEVELS = {"listened": 3, "priorities": 2, "next-steps": 3, "involved": 3, "respect": 4}

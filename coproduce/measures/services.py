@@ -131,39 +131,47 @@ def rollups_recompute_all(
 
 
 def save_marks(marks: dict[str, int]) -> None:
+    """Move each watermark on to `marks` (a run that read older marks cannot move one back)."""
     at = now()
-    for source, last_id in marks.items():
-        RollupWatermark.objects.update_or_create(
-            source=source, defaults={"last_id": last_id, "last_time": at, "updated_at": at}
-        )
+    with transaction.atomic():
+        for source, last_id in marks.items():
+            mark, created = RollupWatermark.objects.select_for_update().get_or_create(
+                source=source, defaults={"last_id": last_id, "last_time": at, "updated_at": at}
+            )
+            if not created and last_id >= mark.last_id:
+                mark.last_id, mark.last_time, mark.updated_at = last_id, at, at
+                mark.save(update_fields=["last_id", "last_time", "updated_at"])
 
 
 def rollups_update(*, actor=None) -> int:
     """Recompute the (measure, period) cells that data added or changed since the last run
     touched; the first run (no watermarks yet) recomputes everything. Returns the number of
-    cells written. Run by the scheduler (`measures.jobs.update_rollups`)."""
-    with transaction.atomic():
-        stored = {w.source: w for w in RollupWatermark.objects.select_for_update().order_by()}
-        marks = current_marks()
-        if set(stored) != set(marks):
-            return rollups_recompute_all(actor=actor)
-        changes = Changes()
-        for source, collect in (
-            ("observation", observation_changes),
-            ("enrolment", enrolment_changes),
-            ("audit", audit_changes),
-        ):
-            mark = stored[source]
-            since = mark.last_time - LATE_COMMIT if mark.last_time else None
-            collect(changes, mark.last_id, marks[source], since)
-        day = today()
-        periods = {}
-        for definition in built_in_measures():
-            touched = touched_periods(definition, changes, day)
-            if touched:
-                periods[definition.id] = touched
-        written = 0
-        if periods:
-            written = rollups_recompute_periods(periods=periods, actor=actor)
-        save_marks(marks)
+    cells written. Run by the scheduler (`measures.jobs.update_rollups`), one run per slot.
+
+    Each measure's periods are rewritten in their own short transaction, so writers (a
+    questionnaire being sent) wait at most for one measure, never for the whole run; the
+    watermarks move on only after every touched period is written, and never backwards."""
+    stored = {w.source: w for w in RollupWatermark.objects.all()}
+    marks = current_marks()
+    if set(stored) != set(marks):
+        return rollups_recompute_all(actor=actor)
+    changes = Changes()
+    for source, collect in (
+        ("observation", observation_changes),
+        ("enrolment", enrolment_changes),
+        ("audit", audit_changes),
+    ):
+        mark = stored[source]
+        since = mark.last_time - LATE_COMMIT if mark.last_time else None
+        collect(changes, mark.last_id, marks[source], since)
+    day = today()
+    periods = {}
+    for definition in built_in_measures():
+        touched = touched_periods(definition, changes, day)
+        if touched:
+            periods[definition.id] = touched
+    written = 0
+    if periods:
+        written = rollups_recompute_periods(periods=periods, actor=actor)
+    save_marks(marks)
     return written

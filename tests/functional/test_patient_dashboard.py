@@ -86,3 +86,52 @@ def test_a_patient_sets_a_goal_and_sees_it_on_the_chart_on_a_phone(phone_tab, br
     page.wait_for_load_state()
     assert page.get_by_role("img", name="PHQ-9 total score, All").is_visible()
     assert phone_tab.csp_violations == []
+
+
+# Twelve weekly PHQ-9 totals around 15, then eight around 8: a shift (issue 7, item 6).
+SHIFT = [15, 16, 14, 15, 16, 14, 15, 16, 14, 15, 16, 14, 8, 9, 7, 8, 9, 7, 8, 8]
+
+
+def test_a_patient_sees_a_real_change_marked_on_their_chart_on_a_phone(phone_tab, browser_cast):
+    patient = browser_cast.patient
+    programme = factories.load_programme("depression-anxiety")
+    factories.make_enrolment(patient=patient, programme=programme, days_ago=400)
+    for weeks_back, value in enumerate(reversed(SHIFT)):
+        observation_record(
+            actor=patient.user,
+            patient=patient,
+            code=PHQ9_TOTAL,
+            effective_at=now() - dt.timedelta(days=2 + 7 * weeks_back),
+            source="patient",
+            quantity=value,
+        )
+    page = phone_tab.page
+    log_in(phone_tab, patient.user)
+
+    phone_tab.goto(f"/patients/{patient.pk}/dashboard/")
+
+    assert page.get_by_text(
+        "Your last 8 scores are all lower than your usual level: this looks like a real change"
+    ).is_visible()
+    chart = page.get_by_role("img", name="PHQ-9 total score, 1 year")
+    # The centre line and limits in their own line styles; signals as shapes, not colour.
+    assert chart.locator("path.chart-spc-centre").count() == 1
+    assert chart.locator("path.chart-spc-limit").count() == 1
+    assert chart.locator("path.chart-spc-outside").count() == 1
+    assert chart.locator("path.chart-spc-run").count() == 1
+    dash = chart.locator("path.chart-spc-centre").evaluate(
+        "e => getComputedStyle(e).strokeDasharray"
+    )
+    assert dash not in ("none", "")
+    # The legend names each shape; the table says which values are signals.
+    legend = page.locator("#trend-0 .chart-legend")
+    assert legend.get_by_text("Diamond: a value outside the usual range").is_visible()
+    assert legend.get_by_text("Square: one of a long run of values").is_visible()
+    table = page.get_by_role(
+        "table", name="PHQ-9 total score: values in the last year, newest first", exact=True
+    )
+    assert table.get_by_role("columnheader", name="Compared with usual").is_visible()
+    assert table.get_by_role("cell", name="Below the usual range").count() >= 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert wcag_violations(phone_tab) == ""
+    assert phone_tab.csp_violations == []

@@ -11,7 +11,7 @@ from functools import reduce
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, TruncMonth
 from django.utils.translation import gettext as _
 
 from coproduce.access.models import ConsentDecision
@@ -253,3 +253,39 @@ def extract_rows(scope: ExtractScope, programme_code: str) -> Iterator[tuple]:
         .values_list(*ROW_FIELDS)
     )
     return rows.iterator(chunk_size=ROWS_PER_CHUNK)
+
+
+def patients_per_month(scope: ExtractScope) -> Iterator[tuple[tuple, dt.date, int]]:
+    """Distinct patients per (raw quasi-identifiers, month) over every programme of the
+    extract, one grouped query: for the summary, without holding patient ids in memory.
+    Each patient has one combination, so the counts add up over combinations."""
+    in_extract = reduce(
+        operator.or_,
+        [
+            observation_q(scope, programme_codes(code))
+            & Q(patient__in=programme_patients(scope, code).values("pk"))
+            for code in scope.programme_codes
+        ],
+        Q(pk__in=[]),
+    )
+    fields = (
+        "birth_year",
+        "patient__sex",
+        "patient__home_unit_id",
+        "patient__ethnicity",
+        "patient__deprivation_quintile",
+        "patient__preferred_language",
+    )
+    rows = (
+        Observation.objects.filter(in_extract)
+        .annotate(
+            month=TruncMonth("effective_at", tzinfo=dt.UTC),
+            birth_year=ExtractYear("patient__birth_date"),
+        )
+        .values(*fields, "month")
+        .annotate(n=Count("patient_id", distinct=True))
+        .order_by()
+        .values_list(*fields, "month", "n")
+    )
+    for *values, month, n in rows.iterator(chunk_size=ROWS_PER_CHUNK):
+        yield tuple(values), month.date() if isinstance(month, dt.datetime) else month, n

@@ -28,7 +28,7 @@ from coproduce.accounts.models import User
 from coproduce.core.audit import AuditAction, audit_record
 from coproduce.core.clock import now
 from coproduce.extracts import selectors
-from coproduce.extracts.disclosure import BLANK, QuasiIdentifiers, protect
+from coproduce.extracts.disclosure import BLANK, QuasiIdentifiers, Release, protect
 from coproduce.extracts.models import ExtractPurpose, ExtractStatus, RegistryExtract
 from coproduce.extracts.pseudonyms import pseudonym, purpose_key
 from coproduce.extracts.purposes import PURPOSE_RULES
@@ -204,8 +204,9 @@ def value_text(quantity: float | None, code: str) -> str:
 
 def write_extract(extract: RegistryExtract) -> Built:
     """Stream the extract's rows into a new file; the file is removed if anything fails.
-    Memory holds the quasi-identifier groups, one chunk of rows and the set of patient ids
-    seen (for the closing disclosure check), never the rows."""
+    Memory holds the quasi-identifier groups, one chunk of rows, row counts per unit and
+    month, and the ids of the patients written per group (for the closing disclosure
+    check), never the rows."""
     scope = selectors.ExtractScope.of(extract)
     k = small_cell_max() + 1
     units = dict(Unit.objects.filter(region__network=scope.network).values_list("pk", "code"))
@@ -221,7 +222,7 @@ def write_extract(extract: RegistryExtract) -> Built:
     path = directory / file_name
     digest = hashlib.sha256()
     seen: dict[QuasiIdentifiers, set[int]] = defaultdict(set)
-    per_cell: dict[tuple[str, str], list] = defaultdict(lambda: [set(), 0])
+    rows_per_cell: dict[tuple[str, str], int] = defaultdict(int)
     rows = 0
     try:
         with path.open("xb") as out:
@@ -261,9 +262,7 @@ def write_extract(extract: RegistryExtract) -> Built:
                     seen[released].add(patient_id)
                     # The summary counts what the file shows: a unit removed by the
                     # disclosure rule is counted as removed, not under its real unit.
-                    cell = per_cell[(released.unit or UNIT_REMOVED, month)]
-                    cell[0].add(patient_id)
-                    cell[1] += 1
+                    rows_per_cell[(released.unit or UNIT_REMOVED, month)] += 1
                     if rows % WRITE_EVERY == 0:
                         flush(buffer, out, digest)
             flush(buffer, out, digest)
@@ -283,9 +282,26 @@ def write_extract(extract: RegistryExtract) -> Built:
         withheld_patients=release.withheld_patients,
         k=k,
         summary=suppressed_summary(
-            {key: (len(ids), n) for key, (ids, n) in per_cell.items()}, small_cell_max()
+            summary_cells(scope, release, units, rows_per_cell), small_cell_max()
         ),
     )
+
+
+def summary_cells(
+    scope: selectors.ExtractScope,
+    release: Release,
+    units: dict[int, str],
+    rows_per_cell: dict[tuple[str, str], int],
+) -> dict[tuple[str, str], tuple[int, int]]:
+    """(patients, rows) per (unit as the file shows it, month). Patients come from one
+    grouped query (distinct per combination and month; combinations are disjoint), rows
+    from the counts made while writing."""
+    patients: dict[tuple[str, str], int] = defaultdict(int)
+    for values, month, n in selectors.patients_per_month(scope):
+        released = release.released.get(qi_text(values, units, scope.equity))
+        if released is not None:
+            patients[(released.unit or UNIT_REMOVED, month.strftime("%Y-%m"))] += n
+    return {cell: (patients.get(cell, 0), rows) for cell, rows in rows_per_cell.items()}
 
 
 def flush(buffer: io.StringIO, out, digest) -> None:

@@ -68,7 +68,9 @@ class ExtractForm(AccessibleForm):
         label=_("Why do you need this extract?"),
         max_length=REASON_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("This is kept in the audit record with the extract."),
+        help_text=_(
+            "This is kept in the audit record with the extract. Do not name patients here."
+        ),
         error_messages={
             "required": _("Say why you need this extract, for the audit record."),
             "max_length": _("Keep the reason under 1,000 characters."),

@@ -280,6 +280,19 @@ def test_extract_completion_and_its_audit_event_roll_back_together(
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
 
 
+def test_a_failed_build_is_recorded_and_keeps_no_file(cast, programme, extract_settings):
+    enrolled_patient(cast, programme)
+    extract_settings.COPRODUCE_PSEUDONYM_KEY = "too-short"  # refused by purpose_key
+
+    extract = extract_made(cast.qi_lead)
+
+    assert (extract.status, extract.file_name, extract.sha256) == ("failed", "", "")
+    directory = services.extracts_dir()
+    assert not directory.exists() or list(directory.iterdir()) == []
+    event = AuditEvent.objects.get(entity_type="RegistryExtract", action=AuditAction.UPDATE)
+    assert event.detail["error"] == "ValueError"
+
+
 def test_building_twice_writes_one_file(cast, programme, extract_settings):
     enrolled_patient(cast, programme)
     extract = extract_made(cast.qi_lead)

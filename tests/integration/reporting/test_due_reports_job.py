@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import IntegrityError, transaction
 
+from coproduce.access.models import CarerGrant
 from coproduce.core.clock import now
 from coproduce.core.models import AuditEvent
 from coproduce.questionnaires.services import response_submit
@@ -24,6 +25,14 @@ pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
 # A Wednesday in winter, 10:00 UTC (= 10:00 in London).
 WEDNESDAY = dt.datetime(2026, 12, 2, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def grants_in_force_on_the_story_dates(cast):
+    """These tests run on fixed dates (early December 2026) while the cast's carer grants
+    are made at the real date, which may be later: let the grants start before the story."""
+    start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    CarerGrant.objects.filter(valid_from__gt=start).update(valid_from=start, granted_at=start)
 
 
 @pytest.fixture

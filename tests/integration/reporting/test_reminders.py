@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
 
+from coproduce.access.models import CarerGrant
 from coproduce.patients.selectors import own_patient_access, patient_for_user
 from coproduce.reporting import services
 from coproduce.reporting.backends import LocmemSmsBackend
@@ -21,6 +22,16 @@ pytestmark = pytest.mark.django_db
 UTC = dt.UTC
 # Opens Tuesday 1 December 2026 at 09:00 UTC (the unit's zone is UTC), due Thursday.
 OPENS = dt.datetime(2026, 12, 1, 9, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def grants_in_force_on_the_story_dates(cast):
+    """These tests run on fixed dates (early December 2026) while the cast's carer grants
+    are made at the real date, which may be later: let the grants start before the story."""
+    start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    CarerGrant.objects.filter(valid_from__gt=start).update(valid_from=start, granted_at=start)
+
+
 WINDOW = Window(OPENS, OPENS + dt.timedelta(days=2), OPENS + dt.timedelta(days=5))
 
 

@@ -282,7 +282,7 @@ def clinician_words(
         "I chart of the last %(count)d values: centre line %(centre)s, control limits %(limits)s."
     ) % {
         "count": spc.count,
-        "centre": quantity.value(spc.centre),
+        "centre": finer(quantity).value(spc.centre),
         "limits": limits_words(spc, quantity),
     }
     if not findings:
@@ -298,7 +298,14 @@ def clinician_words(
     return " ".join([*words, basis])
 
 
+def finer(quantity: Quantity) -> Quantity:
+    """A centre line and limits are written with one decimal more than the values (12.2
+    for PHQ-9 totals), so two close lines never read as the same number."""
+    return Quantity(decimals=quantity.decimals + 1, unit=quantity.unit)
+
+
 def limits_words(spc: OwnSpc, quantity: Quantity) -> str:
+    quantity = finer(quantity)
     if spc.lower is not None and spc.upper is not None:
         return _("%(low)s to %(high)s") % {
             "low": quantity.number(spc.lower),
@@ -325,7 +332,7 @@ def description_words(
     parts = [
         lines
         % {
-            "centre": quantity.value(spc.centre),
+            "centre": finer(quantity).value(spc.centre),
             "count": spc.count,
             "limits": limits_words(spc, quantity),
         }

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from coproduce import charts, scoring
 from coproduce.access.policy import PatientAccess
+from coproduce.accounts.models import Role
 from coproduce.careplans.models import Goal, GoalCompromise, GoalDirection, GoalKind, GoalStatus
 from coproduce.careplans.own_spc import WINDOW as SPC_WINDOW
 from coproduce.careplans.own_spc import OwnSpc, own_spc
@@ -33,6 +34,7 @@ from coproduce.careplans.selectors import (
     goals_for,
 )
 from coproduce.careplans.spc_words import (
+    CARER,
     CLINICIAN,
     PATIENT,
     SpcWords,
@@ -463,6 +465,12 @@ def trend_for(
         spc=spc,
         spc_words=spc_said,
     )
+
+
+def spc_audience(access: PatientAccess) -> str:
+    """Whose words the I chart of the patient's series is told in: the patient's own, a
+    carer's (everyday words about the patient) or a clinician's (SPC terms)."""
+    return {Role.PATIENT: PATIENT, Role.CARER: CARER}.get(access.as_role, CLINICIAN)
 
 
 def control_for(spc: OwnSpc | None) -> charts.Control | None:

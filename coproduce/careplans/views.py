@@ -27,7 +27,6 @@ from coproduce.careplans import selectors, services
 from coproduce.careplans.forms import GoalEditForm, GoalForm, GoalStopForm, PeriodForm
 from coproduce.careplans.models import Goal, GoalKind
 from coproduce.careplans.selectors import CARER_STREAM, OWN_STREAM
-from coproduce.careplans.spc_words import CARER, CLINICIAN, PATIENT
 from coproduce.careplans.trends import (
     DEFAULT_PERIOD,
     PERIOD_VALUES,
@@ -39,6 +38,7 @@ from coproduce.careplans.trends import (
     period_start,
     quantity_for,
     score_meanings,
+    spc_audience,
 )
 from coproduce.careplans.words import band_of, goal_target_words
 from coproduce.core.clock import now
@@ -111,11 +111,6 @@ def dashboard(request: HttpRequest, patient_id: int) -> HttpResponse:
                 "back_url": back_url(access),
             },
         )
-
-
-def spc_audience(access: PatientAccess) -> str:
-    """Whose words the I chart of the patient's series is told in."""
-    return {Role.PATIENT: PATIENT, Role.CARER: CARER}.get(access.as_role, CLINICIAN)
 
 
 def back_url(access: PatientAccess) -> str:

@@ -35,6 +35,7 @@ from coproduce.careplans.trends import (
     Trend,
     chart_goal,
     goal_views,
+    spc_audience,
     trend_for,
 )
 from coproduce.core.audit import AuditAction, audit_record
@@ -132,6 +133,7 @@ def chosen_trends(
     *,
     zone: ZoneInfo,
     own_view: bool,
+    spc_audience: str | None = None,
 ) -> tuple[tuple[Trend, ...], int]:
     """Charts of the programme's measures (and of measures with an active goal) that have
     values in the patient's own stream, the most recently measured first, at most
@@ -155,6 +157,7 @@ def chosen_trends(
             own_view=own_view,
             zone=zone,
             personal_target=clinical_target_for(goals, one.code),
+            spc_audience=spc_audience,
         )
         for index, one in enumerate(followed[:MAX_CHARTS])
     )
@@ -228,7 +231,12 @@ def shared_screen_read(access: PatientAccess, visit: Visit) -> SharedScreen:
     series = series_all(access)
     goals = tuple(goals_query(access).filter(status=GoalStatus.ACTIVE))
     trends, more = chosen_trends(
-        series, measure_targets(access), goals, zone=zone, own_view=own_view
+        series,
+        measure_targets(access),
+        goals,
+        zone=zone,
+        own_view=own_view,
+        spc_audience=spc_audience(access),
     )
     screen = SharedScreen(
         visit=visit,

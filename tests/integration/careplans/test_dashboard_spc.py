@@ -8,9 +8,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.urls import reverse
 
 from tests import factories
 from tests.factories_careplans import PHQ9_TOTAL
+from tests.factories_shared_screen import care_plan_carer
+from tests.factories_visits import upcoming_visit_for
 from tests.integration.careplans.test_dashboard_views import record, url
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +53,7 @@ def test_a_patient_with_a_shift_reads_that_it_looks_like_a_real_change(client, c
     # Named in the legend and in the chart's text alternative, and marked in the table.
     assert "Diamond: a value outside the usual range" in html
     assert "Square: one of a long run of values on the same side of the usual level" in html
-    assert "Dash-dot line: usual level, 12 (average of the last 20 values)." in html
+    assert "Dash-dot line: usual level, 12.2 (average of the last 20 values)." in html
     assert "<td>Below the usual range</td>" in html
 
 
@@ -121,3 +124,21 @@ def test_a_carer_reads_everyday_words_and_their_own_reports_get_no_i_chart(clien
     carer = html.split("What a carer reported", 1)[1]
     assert "chart-spc" not in carer
     assert "everyday ups and downs" not in re.sub(r"<svg.*?</svg>", "", carer, flags=re.S)
+
+
+def test_the_shared_screen_tells_the_clinician_and_a_carer_in_their_own_words(
+    verified_client, cast
+):
+    history(cast.patient, SHIFT)  # PHQ-9 is a measure of the programme: charted there too
+    visit = upcoming_visit_for(cast.patient, clinician=cast.clinician)
+    screen = reverse(
+        "visits:shared_screen", kwargs={"patient_id": cast.patient.pk, "visit_id": visit.pk}
+    )
+
+    clinician = verified_client(cast.clinician).get(screen).content.decode()
+    carer = verified_client(care_plan_carer(cast)).get(screen).content.decode()
+
+    assert "Special cause: 8 points in a row below the centre line" in clinician
+    assert 'class="chart-spc-run"' in clinician
+    assert "The last 8 scores are all lower than the usual level" in carer
+    assert "Special cause" not in carer

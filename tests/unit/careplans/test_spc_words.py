@@ -87,7 +87,9 @@ def test_the_clinician_reads_the_same_shift_in_spc_terms():
         "and 7 earlier)."
     )
     assert "An improvement for this measure." in words.text
-    assert "I chart of the last 20 values: centre line 12, control limits 9 to 16." in words.text
+    assert (
+        "I chart of the last 20 values: centre line 12.2, control limits 8.8 to 15.6." in words.text
+    )
 
 
 def test_noise_is_no_more_than_usual_for_the_patient_and_common_cause_for_the_clinician():
@@ -137,8 +139,8 @@ def test_too_few_crossings_alone_is_told_without_a_run():
 def test_the_text_alternative_names_the_lines_and_the_signal_points():
     description = said(SHIFT, audience=CLINICIAN).description
     assert description.startswith(
-        "Dash-dot line: centre line, 12 (mean of the last 20 values). Short-dashed lines: "
-        "control limits, 9 to 16."
+        "Dash-dot line: centre line, 12.2 (mean of the last 20 values). Short-dashed lines: "
+        "control limits, 8.8 to 15.6."
     )
     assert (
         "Diamonds: outside the control limits, 7 on 4 May, 8 on 11 May, 8 on 18 May and 7 "
@@ -147,7 +149,7 @@ def test_the_text_alternative_names_the_lines_and_the_signal_points():
     assert "Squares: 8 values in a row on one side of the line, 30 March to 18 May." in (
         description
     )
-    assert said(SHIFT).description.startswith("Dash-dot line: usual level, 12")
+    assert said(SHIFT).description.startswith("Dash-dot line: usual level, 12.2 (average")
 
 
 def test_the_table_marks_each_signal_value():

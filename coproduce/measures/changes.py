@@ -71,10 +71,6 @@ class Changes:
         day = as_day(day)
         self.onwards[key] = min(day, self.onwards.get(key, day))
 
-    @property
-    def empty(self) -> bool:
-        return not self.points and not self.onwards
-
 
 def current_marks() -> dict[str, int]:
     """The highest id of each watched table now."""

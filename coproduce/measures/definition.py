@@ -204,21 +204,6 @@ class MeasureDefinition:
         return "proportion" if self.value is None else self.value.statistic
 
     @property
-    def sources(self) -> tuple[str, ...]:
-        """The data a measure reads (for change detection)."""
-        found = [self.value.source if self.value else self.denominator.source]
-        if self.numerator and self.numerator.with_ == "own-goal":
-            found.append("goals")
-        if self.numerator and self.numerator.with_ == "agenda":
-            found.append("agendas")
-        if self.numerator and self.numerator.with_ == "observation":
-            found.append("observation")
-        if self.population.requires:
-            found.append("observation")
-        found.append("enrolments")
-        return tuple(dict.fromkeys(found))
-
-    @property
     def observation_codes(self) -> tuple[str, ...]:
         codes = []
         if self.value:

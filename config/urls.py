@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("coproduce.panel.urls")),
     path("", include("coproduce.network.urls")),
     path("", include("coproduce.extracts.urls")),
+    path("", include("coproduce.measures.urls")),
     path("admin/", admin_site.urls),
 ]

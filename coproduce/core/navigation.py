@@ -50,6 +50,7 @@ LINKS = {
     ],
     Role.QI_LEAD: [
         NavLink("network:qi_home", _("Quality improvement")),
+        NavLink("measures:measure_list", _("Quality measures")),
         NavLink("alerts:load", _("Alert load")),
     ],
     Role.ADMINISTRATOR: [

@@ -85,3 +85,39 @@ class RollupWatermark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.last_id}"
+
+
+class MeasureAnnotation(models.Model):
+    """A change a team made, marked on the QI charts ("Coproduction dashboards introduced"):
+    for one measure or all (`measure_id` blank), one unit or the whole network (`unit`
+    null). Append-only: written by `measures.annotations.annotation_add` with an audit
+    event; a mistake is corrected by a new annotation, never by editing."""
+
+    network = models.ForeignKey(
+        "network.Network", on_delete=models.PROTECT, related_name="measure_annotations"
+    )
+    measure_id = models.CharField(max_length=60, blank=True)
+    unit = models.ForeignKey(
+        "network.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measure_annotations",
+    )
+    on_date = models.DateField()
+    text = models.CharField(max_length=200)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="measure_annotations"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["network", "on_date"], name="measure_annotation_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="measure_annotation_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id or 'all'} {self.on_date}"

@@ -555,6 +555,30 @@ MATRIX: dict[str, Route] = {
         kwargs=extract_kwargs,
         swaps=(colleague_extract_kwargs, other_network_extract_kwargs),
     ),
+    # QI measure pages (issue 7, item 5): staff of the network read aggregates only; QI
+    # leads and clinicians (for their own unit) add notes. With no rollups in this world
+    # there is no chart to download, so the SVG answers 404 to those allowed. `measure` is
+    # a catalogue code, the same for every network (no swap): the network boundary is the
+    # `org` query, tested in tests/integration/measures/test_qi_pages.py.
+    "measures:measure_list": Route(frozenset({CLINICIAN, QI_LEAD, ADMINISTRATOR})),
+    "measures:measure_detail": Route(
+        frozenset({CLINICIAN, QI_LEAD, ADMINISTRATOR}),
+        kwargs=lambda w: {"measure": "ra-das28-low"},
+    ),
+    "measures:annotation_add": Route(
+        frozenset({CLINICIAN, QI_LEAD}),
+        method="post",
+        kwargs=lambda w: {"measure": "ra-das28-low"},
+    ),
+    "measures:measure_csv": Route(
+        frozenset({CLINICIAN, QI_LEAD, ADMINISTRATOR}),
+        kwargs=lambda w: {"measure": "ra-das28-low"},
+    ),
+    "measures:measure_svg": Route(
+        frozenset({CLINICIAN, QI_LEAD, ADMINISTRATOR}),
+        kwargs=lambda w: {"measure": "ra-das28-low"},
+        allowed_status=404,
+    ),
     # The admin's own log-in and log-out send everyone to the one log-in page.
     "admin:login": Route(EVERYONE, ends_at_login=True),
     # No admin has autocomplete fields; the endpoint refuses everyone.

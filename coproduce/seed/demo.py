@@ -25,6 +25,7 @@ from coproduce.alerts.demo import demo_alerts_create
 from coproduce.careplans.demo import demo_care_plan_create, demo_goals_create
 from coproduce.decisions.demo import demo_decisions_create
 from coproduce.interop.fhir.instrument_files import load_built_in_definitions
+from coproduce.measures.demo import demo_measures_create
 from coproduce.network.models import Network, Unit
 from coproduce.network.services import unit_membership_add
 from coproduce.observations.demo import demo_measurements_create
@@ -210,6 +211,12 @@ def demo_create(*, end_date: dt.date) -> int:
         unit_ids=organisation.unit_ids,
         actor=admin,
         chunk_of=demo_patient_chunk,
+    )
+    demo_measures_create(
+        qi_lead=users["qilead"],
+        units=[Unit.objects.get(pk=int(pk)) for pk in organisation.unit_ids],
+        end_date=end_date,
+        days=round(DEMO_YEARS * DAYS_PER_YEAR),
     )
     return timing.rows
 

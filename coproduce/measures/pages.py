@@ -285,7 +285,7 @@ def table_rows(definition, points: Sequence[SeriesPoint], drawn: Sequence[ChartP
     return rows
 
 
-def gap_points(lines, threshold_words: str = ""):
+def gap_points(lines):
     """Per period, the gap between the best and the worst shown stratum (max − min of the
     shown values; None with fewer than two shown). Hidden strata take no part."""
     periods = sorted({p.period_start for line in lines for p in line.points})
@@ -340,6 +340,7 @@ class MeasurePage:
     equity_hidden: list[str]
     gap: SpcChart | None
     threshold: int
+    counted: tuple[str, str] = ("", "")
 
 
 def value_range(definition: MeasureDefinition) -> tuple[float | None, float | None]:
@@ -521,6 +522,7 @@ def measure_page(
         equity_hidden=equity_hidden,
         gap=gap,
         threshold=series.threshold,
+        counted=counted_words(definition),
     )
 
 
@@ -563,3 +565,43 @@ def csv_rows(page: MeasurePage) -> list[list[str]]:
         ]
         rows.append(line)
     return rows
+
+
+DENOMINATOR_WORDS = {
+    "observation": gettext_lazy("patients with a value of %(code)s in the period (latest)"),
+    "due-reports": gettext_lazy("questionnaires due that closed in the period"),
+    "visits": gettext_lazy("visits done in the period"),
+    "patients": gettext_lazy("patients enrolled during the period"),
+    "alerts": gettext_lazy("alerts opened in the period"),
+    "questionnaire-responses": gettext_lazy("completed responses to %(instrument)s"),
+}
+
+
+def counted_words(definition: MeasureDefinition) -> tuple[str, str]:
+    """(numerator, denominator) of a proportion, or (statistic, value) of a mean or
+    median, in words for the definition panel."""
+    if definition.value is not None:
+        return (
+            str(definition.value.statistic),
+            _("each patient's latest value of %(code)s in the period")
+            % {"code": definition.value.code},
+        )
+    denominator = definition.denominator
+    numerator = definition.numerator
+    below = str(DENOMINATOR_WORDS[denominator.source]) % {
+        "code": denominator.code,
+        "instrument": denominator.instrument,
+    }
+    if numerator.condition is not None:
+        above = _("those whose value is %(condition)s") % {"condition": numerator.condition}
+    elif numerator.status:
+        above = _("those with status “%(status)s”") % {"status": numerator.status}
+    elif numerator.with_:
+        above = _("those with %(what)s") % {"what": numerator.with_}
+    elif numerator.acknowledged_within_hours is not None:
+        above = _("those acknowledged within %(hours)s hours") % {
+            "hours": numerator.acknowledged_within_hours
+        }
+    else:
+        above = ""
+    return above, below

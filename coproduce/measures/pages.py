@@ -359,10 +359,10 @@ def measure_page(
 ) -> MeasurePage:
     """Everything the measure page shows. Raises PermissionDenied (measure_series) for an
     organisation outside the user's network and ValueError for a malformed choice."""
-    organisations = organisations_of(user)
     level, org_id = parse_choice(choice)
     org_id = org_id if org_id is not None else user.network_id
     series = measure_series(user, definition.id, level=level, org_id=org_id)
+    organisations = organisations_of(user)  # after measure_series has checked the reader
     organisation = next(
         (o for o in organisations if o.level == level and o.org_id == org_id),
         Organisation(level, org_id, "", choice),

@@ -48,7 +48,7 @@ def test_a_qi_lead_reads_a_measure_and_adds_a_note(size, request, browser_cast, 
     page.get_by_label("Equity view: compare groups by").select_option("sex")
     page.get_by_role("button", name="Show").click()
     page.wait_for_load_state()
-    expect(page.get_by_text("Network (all units) (dashed line)")).to_be_visible()
+    expect(page.get_by_text("1. Network (all units) (dashed line")).to_be_visible()
     expect(page.get_by_role("heading", name="Equity view")).to_be_visible()
     assert wcag_violations(tab) == ""
 
@@ -64,6 +64,8 @@ def test_a_qi_lead_reads_a_measure_and_adds_a_note(size, request, browser_cast, 
     page.get_by_label("Date of the change").fill(months_back()[7].isoformat())
     page.get_by_role("button", name="Add the note").click()
     page.wait_for_load_state()
-    expect(page.get_by_role("list").filter(has_text="1. ")).to_contain_text("Dashboards introduced")
+    # Numbered on the chart and in its legend, and listed with the notes.
+    expect(page.locator("figure .qi-legend").first).to_contain_text("Dashboards introduced")
+    expect(page.locator(".qi-annotations")).to_contain_text("Dashboards introduced")
     assert wcag_violations(tab) == ""
     assert tab.csp_violations == []

@@ -302,3 +302,10 @@ def test_small_multiples_draw_one_chart_per_unit_on_one_scale(history):
     assert {(c.value_low, c.value_high) for c in drawn} == {
         (drawn[0].value_low, drawn[0].value_high)
     }
+
+
+def test_staff_outside_any_network_are_refused(history, verified_client):
+    lone = factories.make_user(role=Role.QI_LEAD, network=None)
+    client = verified_client(lone)
+    assert client.get(reverse("measures:measure_list")).status_code == 403
+    assert client.get(reverse("measures:measure_detail", args=[MEAN])).status_code == 403

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import reduce
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, TruncMonth
 from django.utils.translation import gettext as _
 
@@ -257,10 +257,15 @@ def extract_rows(scope: ExtractScope, programme_code: str) -> Iterator[tuple]:
     return rows.iterator(chunk_size=ROWS_PER_CHUNK)
 
 
+PATIENTS_PER_BATCH = 5_000
+
+
 def patients_per_month(scope: ExtractScope) -> Iterator[tuple[tuple, dt.date, int]]:
     """Distinct patients per (raw quasi-identifiers, month) over every programme of the
-    extract, one grouped query: for the summary, without holding patient ids in memory.
-    Each patient has one combination, so the counts add up over combinations."""
+    extract: for the summary, without holding patient ids in memory. Grouped in SQL one
+    batch of patient ids at a time, so the database's work area for the distinct count
+    stays small (one query over all rows grew SQLite's memory with the row count). Each
+    patient is in one batch and has one combination, so the counts add up."""
     in_extract = reduce(
         operator.or_,
         [
@@ -278,16 +283,23 @@ def patients_per_month(scope: ExtractScope) -> Iterator[tuple[tuple, dt.date, in
         "patient__deprivation_quintile",
         "patient__preferred_language",
     )
-    rows = (
-        Observation.objects.filter(in_extract)
-        .annotate(
-            month=TruncMonth("effective_at", tzinfo=dt.UTC),
-            birth_year=ExtractYear("patient__birth_date"),
+    ids = Patient.objects.filter(network=scope.network).aggregate(low=Min("pk"), high=Max("pk"))
+    if ids["low"] is None:
+        return
+    for start in range(ids["low"], ids["high"] + 1, PATIENTS_PER_BATCH):
+        rows = (
+            Observation.objects.filter(
+                in_extract, patient_id__gte=start, patient_id__lt=start + PATIENTS_PER_BATCH
+            )
+            .annotate(
+                month=TruncMonth("effective_at", tzinfo=dt.UTC),
+                birth_year=ExtractYear("patient__birth_date"),
+            )
+            .values(*fields, "month")
+            .annotate(n=Count("patient_id", distinct=True))
+            .order_by()
+            .values_list(*fields, "month", "n")
         )
-        .values(*fields, "month")
-        .annotate(n=Count("patient_id", distinct=True))
-        .order_by()
-        .values_list(*fields, "month", "n")
-    )
-    for *values, month, n in rows.iterator(chunk_size=ROWS_PER_CHUNK):
-        yield tuple(values), month.date() if isinstance(month, dt.datetime) else month, n
+        for *values, month, n in rows.iterator(chunk_size=ROWS_PER_CHUNK):
+            day = month.date() if isinstance(month, dt.datetime) else month
+            yield tuple(values), day, n

@@ -269,6 +269,9 @@ def write_extract(extract: RegistryExtract) -> Built:
         small = [group for group, ids in seen.items() if len(ids) < k]
         if small:
             raise DisclosureCheckFailed(f"{len(small)} groups below k")
+        summary = suppressed_summary(
+            summary_cells(scope, release, units, rows_per_cell), small_cell_max()
+        )
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -281,9 +284,7 @@ def write_extract(extract: RegistryExtract) -> Built:
         generalised_patients=release.generalised_patients,
         withheld_patients=release.withheld_patients,
         k=k,
-        summary=suppressed_summary(
-            summary_cells(scope, release, units, rows_per_cell), small_cell_max()
-        ),
+        summary=summary,
     )
 
 
@@ -293,9 +294,9 @@ def summary_cells(
     units: dict[int, str],
     rows_per_cell: dict[tuple[str, str], int],
 ) -> dict[tuple[str, str], tuple[int, int]]:
-    """(patients, rows) per (unit as the file shows it, month). Patients come from one
-    grouped query (distinct per combination and month; combinations are disjoint), rows
-    from the counts made while writing."""
+    """(patients, rows) per (unit as the file shows it, month). Patients come from grouped
+    queries (distinct per combination and month; combinations are disjoint), rows from
+    the counts made while writing."""
     patients: dict[tuple[str, str], int] = defaultdict(int)
     for values, month, n in selectors.patients_per_month(scope):
         released = release.released.get(qi_text(values, units, scope.equity))

@@ -31,6 +31,8 @@ SQUARE_HALF = 5
 DOT_RADIUS = 3.5
 # Dash patterns of comparison lines, in order (the measure's own series is solid).
 LINE_DASHES = ("8 4", "2 4", "12 4 2 4", "1 2", "6 2 2 2 2 2", "14 6")
+# A date label centred closer than this to the canvas's right edge would be cut off.
+RIGHT_LABEL_ROOM = 34
 SPARK_WIDTH = 120
 SPARK_HEIGHT = 32
 SPARK_PAD = 3
@@ -80,6 +82,7 @@ class SpcSpec:
     floor: float | None = None  # the lowest value the measure can take (0 for a percentage)
     ceiling: float | None = None  # the highest (100 for a percentage)
     scale: tuple[float, float] | None = None  # a fixed value scale (small multiples)
+    value_label: str = ""  # what the value axis measures ("Percent", "Mean DAS28-CRP")
     width: int = WIDTH
     height: int = HEIGHT
 
@@ -89,6 +92,7 @@ class Tick:
     position: str  # the x or y coordinate, pre-formatted
     label: str = ""
     day: dt.date | None = None  # x ticks: formatted by the template
+    anchor: str = "middle"  # "end" near the right edge, so the label stays on the canvas
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,7 @@ class SpcChart:
     key: str
     title: str
     description: str
+    value_label: str
     width: int
     height: int
     value_low: float
@@ -235,13 +240,19 @@ def step_path(
     return "".join(d)
 
 
-def x_labels(days: Sequence[dt.date], xs: Sequence[float]) -> tuple[Tick, ...]:
-    """At most MAX_X_LABELS period labels, evenly picked, always including the last."""
+def x_labels(days: Sequence[dt.date], xs: Sequence[float], right: float) -> tuple[Tick, ...]:
+    """At most MAX_X_LABELS period labels, evenly picked, always including the last; a
+    label too near the right edge ends at its tick instead of centring on it."""
     if not days:
         return ()
     step = max(1, math.ceil(len(days) / MAX_X_LABELS))
     picked = list(range(len(days) - 1, -1, -step))[::-1]
-    return tuple(Tick(num(xs[i]), day=days[i]) for i in picked)
+    return tuple(
+        Tick(
+            num(xs[i]), day=days[i], anchor="end" if xs[i] > right - RIGHT_LABEL_ROOM else "middle"
+        )
+        for i in picked
+    )
 
 
 def spc_chart(spec: SpcSpec) -> SpcChart:
@@ -338,12 +349,13 @@ def spc_chart(spec: SpcSpec) -> SpcChart:
         key=spec.key,
         title=spec.title,
         description=spec.description,
+        value_label=spec.value_label,
         width=spec.width,
         height=spec.height,
         value_low=low,
         value_high=high,
         y_ticks=tuple(y_ticks),
-        x_ticks=x_labels([p.x for p in points] or days, xs or [to_x(d) for d in days]),
+        x_ticks=x_labels([p.x for p in points] or days, xs or [to_x(d) for d in days], spec.width),
         series_label=spec.series_label,
         series_d=broken_path(xy),
         dots_d="".join(f"M{num(p[0])} {num(p[1])}h0" for p in xy if p is not None),

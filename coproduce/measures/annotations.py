@@ -41,13 +41,8 @@ def may_annotate(user: User, unit: Unit | None) -> bool:
     return False
 
 
-def annotation_add(
-    *, actor: User, measure_id: str, unit: Unit | None, on_date: dt.date | None, text: str
-) -> MeasureAnnotation:
-    """Add one annotation. Raises ValidationError keyed by field (`on_date`, `text`,
-    `measure_id`) for bad input and PermissionDenied when the actor may not annotate."""
-    if not may_annotate(actor, unit):
-        raise PermissionDenied(_("You may not add notes to this chart."))
+def annotation_errors(*, measure_id: str, on_date: dt.date | None, text: str) -> dict[str, str]:
+    """What is wrong with a note, by field (empty when nothing is)."""
     errors: dict[str, str] = {}
     text = (text or "").strip()
     if measure_id:
@@ -68,8 +63,20 @@ def annotation_add(
             "max": TEXT_MAX,
             "count": len(text),
         }
+    return errors
+
+
+def annotation_add(
+    *, actor: User, measure_id: str, unit: Unit | None, on_date: dt.date | None, text: str
+) -> MeasureAnnotation:
+    """Add one annotation. Raises ValidationError keyed by field (`on_date`, `text`,
+    `measure_id`) for bad input and PermissionDenied when the actor may not annotate."""
+    if not may_annotate(actor, unit):
+        raise PermissionDenied(_("You may not add notes to this chart."))
+    errors = annotation_errors(measure_id=measure_id, on_date=on_date, text=text)
     if errors:
         raise ValidationError(errors)
+    text = text.strip()
     with transaction.atomic():
         annotation = MeasureAnnotation.objects.create(
             network_id=actor.network_id,

@@ -23,13 +23,17 @@ class AnnotationForm(forms.Form):
     on_date = forms.DateField(
         label=_("Date of the change"),
         widget=DateInput,
-        required=False,
-        error_messages={"invalid": _("Enter a real date, for example 2026-03-01.")},
+        error_messages={
+            "invalid": _("Enter a real date, for example 2026-03-01."),
+            "required": _("Enter the date of the change, for example 2026-03-01."),
+        },
     )
     text = forms.CharField(
         label=_("What changed"),
         max_length=TEXT_MAX,
-        required=False,
+        error_messages={
+            "required": _("Say what changed, for example “Coproduction dashboards introduced”.")
+        },
         help_text=_("For example “Coproduction dashboards introduced”. Name no patient."),
         widget=forms.TextInput(attrs={"maxlength": TEXT_MAX}),
     )

@@ -39,12 +39,14 @@ from coproduce.network.models import Network, Region, Unit
 from coproduce.spc import SpcInputError, qic
 
 SPARK_PERIODS = 24
+NO_DATA = "no-data"
 STATUS_WORDS = {
     IMPROVEMENT: gettext_lazy("Special cause: improvement"),
     DETERIORATION: gettext_lazy("Special cause: deterioration"),
     UNCLEAR: gettext_lazy("Special cause: a shift (too few crossings of the centre line)"),
     COMMON: gettext_lazy("Common cause only"),
     TOO_FEW: gettext_lazy("Too few periods"),
+    NO_DATA: gettext_lazy("No data yet"),
 }
 KIND_WORDS = {
     "outcome": gettext_lazy("Outcome"),
@@ -150,6 +152,8 @@ def list_row(overview) -> ListRow:
         # Only the unit's value of the same period is shown beside the network's.
         unit_latest = unit_latest if unit_latest.period_start == latest.period_start else None
     _points, status = charted(definition, network, chart=definition.chart)
+    if not network:
+        status = NO_DATA
     recent = network[-SPARK_PERIODS:]
     shown = [p for p in recent if p.value is not None]
     if shown:
@@ -342,6 +346,22 @@ class MeasurePage:
     threshold: int
     counted: tuple[str, str] = ("", "")
 
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_WORDS.get(self.definition.kind, self.definition.kind))
+
+    @property
+    def target_text(self) -> str:
+        return format_value(self.definition, self.definition.target)
+
+
+def value_label(definition: MeasureDefinition) -> str:
+    if definition.is_proportion:
+        return _("Percent")
+    if definition.statistic == "median":
+        return _("Median")
+    return _("Mean")
+
 
 def value_range(definition: MeasureDefinition) -> tuple[float | None, float | None]:
     return (0.0, 100.0) if definition.is_proportion else (None, None)
@@ -410,6 +430,7 @@ def measure_page(
                 markers=markers,
                 floor=floor,
                 ceiling=ceiling,
+                value_label=value_label(definition),
             )
         )
     multiples = []
@@ -470,6 +491,7 @@ def measure_page(
                     ),
                     floor=floor,
                     ceiling=ceiling,
+                    value_label=value_label(definition),
                 )
             )
             gaps = gap_points(strata.lines)
@@ -481,6 +503,7 @@ def measure_page(
                     points=tuple(ChartPoint(x=d, y=v) for d, v in gaps),
                     series_label=_("Gap"),
                     floor=0.0,
+                    value_label=_("Gap"),
                 )
             )
             for period, gap_value in gaps:

@@ -144,6 +144,17 @@ def annotation_add(request: HttpRequest, measure: str) -> HttpResponse:
             url = reverse("measures:measure_detail", args=[page.definition.id])
             query = request.GET.urlencode()
             return redirect(f"{url}?{query}" if query else url)
+    else:
+        # Say everything that is wrong at once: the service's rules for the fields the
+        # form could read (a date in the future beside a missing text).
+        problems = annotations.annotation_errors(
+            measure_id=page.definition.id,
+            on_date=form.cleaned_data.get("on_date"),
+            text=form.cleaned_data.get("text", ""),
+        )
+        for name, message in problems.items():
+            if name in form.fields and name not in form.errors:
+                form.add_error(name, message)
     form.mark_errors()
     return render_page(request, page, form)
 

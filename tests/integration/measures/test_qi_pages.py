@@ -50,7 +50,7 @@ def test_measure_list_shows_every_built_in_measure_with_status(history, verified
     assert "qi-sparkline" in row
     assert 'role="img"' in row
     assert re.search(r"Common cause only|Special cause: \w+", row)
-    assert "Too few periods" in html.split('data-measure="visit-agenda"')[1].split("</tr>")[0]
+    assert "No data yet" in html.split('data-measure="visit-agenda"')[1].split("</tr>")[0]
 
 
 def test_measure_list_filters_by_kind(history, verified_client):

@@ -193,3 +193,9 @@ def test_signal_status_in_words_by_the_measures_direction():
 def test_signal_status_unclear_when_only_crossings_are_too_few():
     points = [ChartPoint(x=m, y=5.0 + (i % 2), cl=5.5) for i, m in enumerate(MONTHS[:12])]
     assert signal_status(points, direction="higher-is-better", part_signal=True) == UNCLEAR
+
+
+def test_the_last_date_label_ends_at_its_tick_near_the_right_edge():
+    chart = spc_chart(spec(flat(months=MONTHS[:12])))
+    assert chart.x_ticks[-1].anchor == "end"
+    assert chart.x_ticks[0].anchor == "middle"

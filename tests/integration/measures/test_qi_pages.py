@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import re
+from xml.etree import ElementTree
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -162,6 +163,8 @@ def test_svg_download_is_an_svg_of_the_chart(history, verified_client):
     assert body.startswith("<?xml")
     assert "<svg" in body
     assert "style=" not in body
+    root = ElementTree.fromstring(body.encode())  # noqa: S314 - our own response
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
     assert AuditEvent.objects.filter(actor=history.qi_lead, action="export").count() == 1
 
 

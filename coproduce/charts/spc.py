@@ -19,13 +19,16 @@ from dataclasses import dataclass
 
 from coproduce.charts.trend import nice_step, num, step_decimals
 
-WIDTH = 640
-HEIGHT = 300
+# Narrow on purpose, as the trend chart: on a 360 px phone the canvas is drawn at about 0.75
+# of its size, so 15-unit text stays readable; on a desktop the stylesheet caps its width.
+WIDTH = 420
+HEIGHT = 260
 MARGIN_LEFT = 52
 MARGIN_RIGHT = 16
 MARGIN_TOP = 28  # room for annotation numbers
 MARGIN_BOTTOM = 34
-MAX_X_LABELS = 6
+# A date label ("Nov 2026") takes about 70 units at 15-unit text.
+X_LABEL_ROOM = 90
 DIAMOND_HALF = 6.5
 SQUARE_HALF = 5
 DOT_RADIUS = 3.5
@@ -240,12 +243,15 @@ def step_path(
     return "".join(d)
 
 
-def x_labels(days: Sequence[dt.date], xs: Sequence[float], right: float) -> tuple[Tick, ...]:
-    """At most MAX_X_LABELS period labels, evenly picked, always including the last; a
-    label too near the right edge ends at its tick instead of centring on it."""
+def x_labels(
+    days: Sequence[dt.date], xs: Sequence[float], right: float, room: float
+) -> tuple[Tick, ...]:
+    """As many period labels as fit in `room` (one per X_LABEL_ROOM), evenly picked,
+    always including the last; a label too near the right edge ends at its tick."""
     if not days:
         return ()
-    step = max(1, math.ceil(len(days) / MAX_X_LABELS))
+    most = max(2, int(room // X_LABEL_ROOM))
+    step = max(1, math.ceil(len(days) / most))
     picked = list(range(len(days) - 1, -1, -step))[::-1]
     return tuple(
         Tick(
@@ -355,7 +361,9 @@ def spc_chart(spec: SpcSpec) -> SpcChart:
         value_low=low,
         value_high=high,
         y_ticks=tuple(y_ticks),
-        x_ticks=x_labels([p.x for p in points] or days, xs or [to_x(d) for d in days], spec.width),
+        x_ticks=x_labels(
+            [p.x for p in points] or days, xs or [to_x(d) for d in days], spec.width, plot_width
+        ),
         series_label=spec.series_label,
         series_d=broken_path(xy),
         dots_d="".join(f"M{num(p[0])} {num(p[1])}h0" for p in xy if p is not None),

@@ -454,8 +454,8 @@ def measure_page(
                 target=definition.target,
                 floor=floor,
                 ceiling=ceiling,
-                width=320,
-                height=200,
+                width=340,
+                height=220,
             )
         )
     scale = shared_scale([s for s in specs if s is not None]) if any(specs) else None

@@ -7,7 +7,9 @@ from django.urls import reverse
 
 from coproduce.core.models import AuditAction, AuditEvent
 from coproduce.extracts import services
+from coproduce.extracts.disclosure import STEPS
 from coproduce.extracts.models import RegistryExtract
+from coproduce.extracts.views import STEP_WORDS
 from tests import factories
 from tests.factories_extracts import measured
 
@@ -42,6 +44,10 @@ def test_extract_page_explains_what_is_removed(cast, lead_client):
     assert "Names, NHS and local numbers" in page
     assert "birth year in 5-year bands" in page
     assert "Why do you need this extract?" in page
+
+
+def test_the_page_words_every_step_of_the_disclosure_ladder():
+    assert [str(w) for w in STEP_WORDS] == list(STEPS[1:])
 
 
 def test_qi_home_links_to_the_extract_page(cast, lead_client):

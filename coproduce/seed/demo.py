@@ -46,6 +46,7 @@ from coproduce.seed.registry import (
     RegistryPlan,
     UnitPlan,
     patient_chunk,
+    rng_for,
 )
 from coproduce.skills.demo import demo_skills_create
 from coproduce.tasks.demo import demo_tasks_create
@@ -55,6 +56,12 @@ DEMO_SLUG = "demo"
 DEMO_NAME = "Coproduce demo network"
 DEMO_SEED = 2026
 DEMO_PATIENTS = 320
+# The registry cohort: patients with no logins, bulk-written into the same units with
+# their process and experience rows, so that the QI pages show every measure for the
+# network and each unit rather than hiding small counts (issue 7).
+DEMO_COHORT_PATIENTS = 6000
+DEMO_COHORT_PREFIX = "R"
+IMPORT_ACCOUNT = "registry-import"
 DEMO_YEARS = 2.0
 TOTP_DEVICE_NAME = "Demo authenticator"
 
@@ -139,6 +146,40 @@ def demo_plan(*, end_date: dt.date) -> RegistryPlan:
     )
 
 
+def cohort_plan(*, end_date: dt.date) -> RegistryPlan:
+    """The registry cohort: the demo's units, its own patients and random streams."""
+    return dataclasses.replace(
+        demo_plan(end_date=end_date),
+        patients=DEMO_COHORT_PATIENTS,
+        seed=DEMO_SEED + 1,
+        local_id_prefix=DEMO_COHORT_PREFIX,
+    )
+
+
+def demo_cohort_chunk(plan: RegistryPlan, chunk: int) -> PatientChunk:
+    """The cohort's patients, shaped for the QI pages: the depression service opened as
+    the history begins (nine in ten of its patients join during it, so many reach their
+    six-month score), and people with diabetes are about eight years older (more are 65
+    and over, the overuse measure's population)."""
+    people = patient_chunk(plan, chunk)
+    rng = rng_for(plan.seed, 5, chunk)
+    n = len(people.index)
+    end_day = (plan.end_date - EPOCH).days
+    depression = people.programme == PROGRAMME_CODES.index("depression-anxiety")
+    joined = plan.window_start_day + rng.uniform(0, plan.window_days - 14, n)
+    enrolled = np.where(depression & (rng.random(n) < 0.9), joined, people.enrolled_day)
+    diabetes = people.programme == PROGRAMME_CODES.index("diabetes")
+    oldest = end_day - int(95 * DAYS_PER_YEAR)
+    birth = np.where(
+        diabetes, np.maximum(people.birth_day - int(8 * DAYS_PER_YEAR), oldest), people.birth_day
+    )
+    return dataclasses.replace(
+        people,
+        birth_day=birth.astype(np.int64),
+        enrolled_day=np.maximum(enrolled, birth + 1).astype(np.int64),
+    )
+
+
 def demo_patient_chunk(plan: RegistryPlan, chunk: int) -> PatientChunk:
     """The generated patients, with the two story patients written in at index 0 and 1."""
     people = patient_chunk(plan, chunk)
@@ -212,11 +253,43 @@ def demo_create(*, end_date: dt.date) -> int:
         actor=admin,
         chunk_of=demo_patient_chunk,
     )
+    cohort_rows = _cohort_create(end_date, organisation, programme_ids, admin)
     demo_measures_create(
         qi_lead=users["qilead"],
         units=[Unit.objects.get(pk=int(pk)) for pk in organisation.unit_ids],
         end_date=end_date,
         days=round(DEMO_YEARS * DAYS_PER_YEAR),
+    )
+    return timing.rows + cohort_rows
+
+
+def _cohort_create(end_date, organisation, programme_ids, admin) -> int:
+    """The registry cohort with the bulk writer; returns its observation count."""
+    cohort = cohort_plan(end_date=end_date)
+    ids, _ = load.patients_create_in_bulk(
+        plan=cohort,
+        organisation=organisation,
+        programme_ids=programme_ids,
+        actor=admin,
+        chunk_of=demo_cohort_chunk,
+    )
+    timing = load.observations_create(
+        plan=cohort,
+        patient_ids=ids,
+        unit_ids=organisation.unit_ids,
+        actor=admin,
+        chunk_of=demo_cohort_chunk,
+    )
+    recorder = load.import_account_create(
+        actor=admin, network=organisation.network, username=IMPORT_ACCOUNT
+    )
+    load.process_create(
+        plan=cohort,
+        organisation=organisation,
+        patient_ids=ids,
+        recorder=recorder,
+        actor=admin,
+        chunk_of=demo_cohort_chunk,
     )
     return timing.rows
 

@@ -193,6 +193,7 @@ def patients_create_in_bulk(
     programme_ids: np.ndarray,
     actor: User | None,
     progress: Progress = _quiet,
+    chunk_of: ChunkOf = patient_chunk,
 ) -> tuple[np.ndarray, Timing]:
     """Patients, their (empty) care teams and enrolments with the bulk writer, with one
     audit event for the import; database id per patient index."""
@@ -201,7 +202,7 @@ def patients_create_in_bulk(
 
     def batches() -> Iterator[dict]:
         for chunk in range(plan.chunks):
-            yield _patient_columns(plan, patient_chunk(plan, chunk), organisation)
+            yield _patient_columns(plan, chunk_of(plan, chunk), organisation)
 
     def audit(rows: int) -> None:
         audit_record(
@@ -225,7 +226,7 @@ def patients_create_in_bulk(
     ids = np.zeros(plan.patients, dtype=np.int64)
     prefix = len(plan.local_id_prefix)
     for local_id, pk in (
-        Patient.objects.filter(network_id=network_id)
+        Patient.objects.filter(network_id=network_id, local_id__startswith=plan.local_id_prefix)
         .values_list("local_id", "pk")
         .iterator(chunk_size=50_000)
     ):
@@ -234,7 +235,7 @@ def patients_create_in_bulk(
 
     def teams() -> Iterator[dict]:
         for chunk in range(plan.chunks):
-            people = patient_chunk(plan, chunk)
+            people = chunk_of(plan, chunk)
             yield {
                 "patient_id": Ints(ids[people.index]),
                 "unit_id": Ints(organisation.unit_ids[people.unit]),
@@ -242,7 +243,7 @@ def patients_create_in_bulk(
 
     def enrolments() -> Iterator[dict]:
         for chunk in range(plan.chunks):
-            people = patient_chunk(plan, chunk)
+            people = chunk_of(plan, chunk)
             yield {
                 "patient_id": Ints(ids[people.index]),
                 "programme_id": Ints(programme_ids[people.programme]),
@@ -324,3 +325,306 @@ def observations_create(
 
 def database_vendor() -> str:
     return connection.vendor
+
+
+# --- Process and experience rows (coproduce/seed/process.py) -------------------------------
+
+OWN_GOAL_WORDS = (
+    "Walk to the shops and back without stopping",
+    "Sleep through the night most nights",
+    "Go back to work three days a week",
+    "Play with my grandchildren in the park",
+    "Cook a proper meal for myself again",
+    "Swim once a week",
+)
+PROCESS_BATCH = 2000
+
+
+def _instant(seconds) -> dt.datetime:
+    return dt.datetime.fromtimestamp(int(seconds), tz=dt.UTC)
+
+
+def _process_lookups(plan: RegistryPlan):
+    """Per PROGRAMMES entry: the instrument reported monthly, the programme version and
+    its first alert rule (as the alert records it)."""
+    from dataclasses import asdict
+
+    from coproduce.programmes.definition import built_in_programme_paths, parse_programme
+
+    definitions = {d.code: d for d in map(parse_programme, built_in_programme_paths())}
+    lookups = []
+    for spec in PROGRAMMES:
+        definition = definitions[spec.code]
+        instruments = [s.instrument for s in definition.schedules if s.instrument]
+        rule = definition.alert_rules[0]
+        rule_json = asdict(rule)
+        rule_json["compare_with"] = list(rule.compare_with)
+        lookups.append(
+            (instruments[0] if instruments else "eq-5d-5l", definition.version, rule, rule_json)
+        )
+    return lookups
+
+
+def import_account_create(*, actor: User | None, network: Network, username: str) -> User:
+    """The account that rows a person would have written in a registry import (agendas,
+    questionnaire answers, goals) are attributed to: registry patients have no logins. It
+    has no password and is inactive, so no one can log in as it."""
+    from coproduce.accounts.models import Role
+    from coproduce.accounts.services import user_create
+
+    account = user_create(
+        actor=actor,
+        username=username,
+        password=None,
+        role=Role.ADMINISTRATOR,
+        network=network,
+        first_name="Registry",
+        last_name="import",
+    )
+    account.is_active = False
+    account.save(update_fields=["is_active"])
+    return account
+
+
+@dataclass(frozen=True)
+class ProcessCounts:
+    due_reports: int = 0
+    visits: int = 0
+    agendas: int = 0
+    responses: int = 0
+    alerts: int = 0
+    goals: int = 0
+    screenings: int = 0
+    seconds: float = 0.0
+
+
+def process_create(
+    *,
+    plan: RegistryPlan,
+    organisation: Organisation,
+    patient_ids: np.ndarray,
+    recorder: User,
+    actor: User | None,
+    progress: Progress = _quiet,
+    chunk_of: ChunkOf = patient_chunk,
+) -> ProcessCounts:
+    """The registry's process and experience rows with bulk inserts (no per-row service
+    calls), keeping the models' constraints: reports due (completed or missed), visits
+    done or cancelled with patient agendas, visit-experience responses, closed alerts with
+    acknowledgement times, goals in the patient's own words (with their version 1), and
+    repeat screening of women over 65 as a coded-observation import. Rows a person would
+    have written (agendas, responses, goals) are attributed to `recorder`, the import's
+    account: registry patients have no logins. One audit event per import."""
+    from coproduce.alerts.models import Alert, AlertAction, AlertStatus
+    from coproduce.careplans.models import Goal, GoalKind, GoalStatus, GoalVersion, ProposedBy
+    from coproduce.questionnaires.demo import scaled_answers
+    from coproduce.questionnaires.models import (
+        QuestionnaireDefinition,
+        QuestionnaireResponse,
+        ReporterKind,
+        ResponseStatus,
+    )
+    from coproduce.reporting.models import DueReport, DueStatus
+    from coproduce.seed.codes import CERVICAL_SCREENING, LAB
+    from coproduce.seed.process import DAY, REPORT_CLOSE_DAYS, REPORT_OPEN_DAYS, process_chunk
+    from coproduce.visits.models import Visit, VisitAgenda, VisitStatus
+
+    started = time.perf_counter()
+    lookups = _process_lookups(plan)
+    experience = (
+        QuestionnaireDefinition.objects.filter(instrument_code="visit-experience")
+        .order_by("-loaded_at", "-pk")
+        .first()
+    )
+    if experience is None:
+        raise RuntimeError("Load the instruments first: coproduce instruments load")
+    items = [i["link_id"] for i in experience.form["items"] if i.get("options")]
+    answers_for = {
+        level: scaled_answers(experience, dict.fromkeys(items, level)) for level in range(5)
+    }
+    network_id = organisation.network.pk
+    enrolment_of = dict(
+        Enrolment.objects.filter(patient__network_id=network_id).values_list("patient_id", "pk")
+    )
+    counts = dict.fromkeys(
+        ("due_reports", "visits", "agendas", "responses", "alerts", "goals", "screenings"), 0
+    )
+    screening_code = CODED_CODES.index(CERVICAL_SCREENING)
+    screening_value = CODED_VALUES.index("negative")
+    screening_batches = []
+    with transaction.atomic():
+        for chunk in range(plan.chunks):
+            people = chunk_of(plan, chunk)
+            rows = process_chunk(plan, people, chunk)
+            first = int(people.index[0]) if len(people.index) else 0
+            due = rows.due
+            reports = []
+            for i in range(len(due.patient)):
+                index = int(due.patient[i])
+                pk = int(patient_ids[index])
+                at = int(due.due_at[i])
+                done = bool(due.completed[i])
+                reports.append(
+                    DueReport(
+                        patient_id=pk,
+                        enrolment_id=enrolment_of[pk],
+                        instrument_code=lookups[int(people.programme[index - first])][0],
+                        opens_at=_instant(at - REPORT_OPEN_DAYS * DAY),
+                        due_at=_instant(at),
+                        closes_at=_instant(at + REPORT_CLOSE_DAYS * DAY),
+                        status=DueStatus.COMPLETED if done else DueStatus.MISSED,
+                        completed_at=_instant(due.completed_at[i]) if done else None,
+                        created_at=_instant(at - REPORT_OPEN_DAYS * DAY),
+                    )
+                )
+            DueReport.objects.bulk_create(reports, batch_size=PROCESS_BATCH)
+            counts["due_reports"] += len(reports)
+
+            v = rows.visits
+            visits = []
+            for i in range(len(v.patient)):
+                at = _instant(v.starts_at[i])
+                visits.append(
+                    Visit(
+                        patient_id=int(patient_ids[v.patient[i]]),
+                        unit_id=int(organisation.unit_ids[v.unit[i]]),
+                        starts_at=at,
+                        status=VisitStatus.DONE if v.done[i] else VisitStatus.CANCELLED,
+                        status_changed_at=at + dt.timedelta(hours=1),
+                        created_at=at - dt.timedelta(days=21),
+                    )
+                )
+            visits = Visit.objects.bulk_create(visits, batch_size=PROCESS_BATCH)
+            agendas, responses = [], []
+            for i, visit in enumerate(visits):
+                if v.agenda[i]:
+                    written = visit.starts_at - dt.timedelta(days=2)
+                    agendas.append(
+                        VisitAgenda(
+                            visit_id=visit.pk,
+                            patient_id=visit.patient_id,
+                            concerns=["symptoms"],
+                            written_by=recorder,
+                            created_at=written,
+                            updated_at=written,
+                        )
+                    )
+                if v.experience[i]:
+                    authored = visit.starts_at + dt.timedelta(hours=6)
+                    responses.append(
+                        QuestionnaireResponse(
+                            patient_id=visit.patient_id,
+                            definition=experience,
+                            status=ResponseStatus.COMPLETED,
+                            reporter=ReporterKind.PATIENT,
+                            author=recorder,
+                            author_role="registry-import",
+                            answers=answers_for[int(v.listened[i])],
+                            authored_at=authored,
+                            submitted_at=authored,
+                            idempotency_key=f"registry-{network_id}-visit-{visit.pk}",
+                        )
+                    )
+            VisitAgenda.objects.bulk_create(agendas, batch_size=PROCESS_BATCH)
+            QuestionnaireResponse.objects.bulk_create(responses, batch_size=PROCESS_BATCH)
+            counts["visits"] += len(visits)
+            counts["agendas"] += len(agendas)
+            counts["responses"] += len(responses)
+
+            a = rows.alerts
+            alerts = []
+            for i in range(len(a.patient)):
+                index = int(a.patient[i])
+                programme = int(people.programme[index - first])
+                _instrument, version, rule, rule_json = lookups[programme]
+                opened = _instant(a.opened_at[i])
+                acknowledged = _instant(a.acknowledged_at[i])
+                alerts.append(
+                    Alert(
+                        patient_id=int(patient_ids[index]),
+                        unit_id=int(organisation.unit_ids[a.unit[i]]),
+                        programme_code=PROGRAMMES[programme].code,
+                        programme_version=version,
+                        rule_id=rule.id,
+                        rule=rule_json,
+                        title=rule.title,
+                        severity=rule.severity,
+                        status=AlertStatus.CLOSED,
+                        opened_at=opened,
+                        respond_by=opened + dt.timedelta(hours=rule.respond_within_hours),
+                        last_triggered_at=opened,
+                        acknowledged_at=acknowledged,
+                        closed_at=acknowledged + dt.timedelta(hours=1),
+                        action=AlertAction.ADVICE,
+                    )
+                )
+            Alert.objects.bulk_create(alerts, batch_size=PROCESS_BATCH)
+            counts["alerts"] += len(alerts)
+
+            g = rows.goals
+            goals = []
+            for i in range(len(g.patient)):
+                at = _instant(g.proposed_at[i])
+                goals.append(
+                    Goal(
+                        patient_id=int(patient_ids[g.patient[i]]),
+                        description=OWN_GOAL_WORDS[int(g.patient[i]) % len(OWN_GOAL_WORDS)],
+                        kind=GoalKind.OWN,
+                        status=GoalStatus.ACTIVE,
+                        proposed_by=recorder,
+                        proposed_by_role=ProposedBy.PATIENT,
+                        proposed_at=at,
+                        updated_at=at,
+                        version=1,
+                    )
+                )
+            goals = Goal.objects.bulk_create(goals, batch_size=PROCESS_BATCH)
+            GoalVersion.objects.bulk_create(
+                [
+                    GoalVersion(
+                        goal_id=goal.pk,
+                        version=1,
+                        changed_by=recorder,
+                        changed_by_role=ProposedBy.PATIENT,
+                        changed_at=goal.proposed_at,
+                        description=goal.description,
+                        kind=goal.kind,
+                        status=goal.status,
+                    )
+                    for goal in goals
+                ],
+                batch_size=PROCESS_BATCH,
+            )
+            counts["goals"] += len(goals)
+
+            s = rows.screening
+            if len(s.patient):
+                screening_batches.append(
+                    CodedObservationBatch(
+                        patient_id=patient_ids[s.patient],
+                        unit_id=organisation.unit_ids[s.unit],
+                        code_index=np.full(len(s.patient), screening_code),
+                        codes=CODED_CODES,
+                        value_index=np.full(len(s.patient), screening_value),
+                        values=CODED_VALUES,
+                        effective_at=s.effective_at,
+                        recorded_at=np.minimum(
+                            s.effective_at + 7 * DAY, (plan.end_date - EPOCH).days * DAY
+                        ),
+                        source_index=np.full(len(s.patient), LAB),
+                        sources=SOURCES,
+                    )
+                )
+                counts["screenings"] += len(s.patient)
+            progress(f"process rows: chunk {chunk + 1}/{plan.chunks}")
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            entity_type="ProcessImport",
+            entity_id=network_id,
+            purpose="registry-import",
+            detail={k: v for k, v in counts.items() if k != "screenings"},
+        )
+    if screening_batches:
+        observations_bulk_import(actor=actor, batches=iter(screening_batches))
+    return ProcessCounts(**counts, seconds=time.perf_counter() - started)

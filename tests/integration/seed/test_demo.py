@@ -12,12 +12,16 @@ from coproduce.access.models import CarerGrant
 from coproduce.accounts.models import Role, User
 from coproduce.alerts.models import Alert, AlertStatus, AlertTrigger
 from coproduce.alerts.selectors import alerts_queue
+from coproduce.careplans.models import Goal, GoalKind, GoalVersion
 from coproduce.core.clock import travelled_to
 from coproduce.core.models import AuditEvent
 from coproduce.network.models import Network, Region, Unit
 from coproduce.observations.models import Observation
 from coproduce.patients.models import Patient
+from coproduce.questionnaires.models import QuestionnaireResponse
+from coproduce.reporting.models import DueReport, DueStatus
 from coproduce.seed import demo
+from coproduce.visits.models import Visit, VisitStatus
 
 END = dt.date(2026, 3, 1)
 
@@ -38,10 +42,39 @@ def demo_network(demo_loaded, db):
     return Network.objects.get(slug=demo.DEMO_SLUG)
 
 
-def test_demo_has_three_units_in_two_regions_and_300_patients(demo_network):
+def test_demo_has_units_in_two_regions_story_patients_and_a_registry_cohort(demo_network):
     assert Region.objects.filter(network=demo_network).count() >= 2
     assert Unit.objects.filter(region__network=demo_network).count() >= 3
-    assert Patient.objects.filter(network=demo_network).count() >= 300
+    patients = Patient.objects.filter(network=demo_network)
+    for given in ("Owen", "Isla"):
+        assert patients.filter(given_name=given, family_name="Morgan").exists(), given
+    assert patients.filter(local_id__startswith="D").count() == demo.DEMO_PATIENTS
+    cohort = patients.filter(local_id__startswith=demo.DEMO_COHORT_PREFIX)
+    assert cohort.count() == demo.DEMO_COHORT_PATIENTS >= 5000
+
+
+def test_demo_cohort_has_the_process_rows_the_qi_measures_read(demo_network):
+    cohort = Patient.objects.filter(
+        network=demo_network, local_id__startswith=demo.DEMO_COHORT_PREFIX
+    )
+    reports = DueReport.objects.filter(patient__in=cohort)
+    assert reports.filter(status=DueStatus.COMPLETED).count() > 10_000
+    assert reports.filter(status=DueStatus.MISSED).count() > 1000
+    visits = Visit.objects.filter(patient__in=cohort, status=VisitStatus.DONE)
+    with_agenda = visits.filter(agenda__isnull=False).count()
+    assert 0.2 * visits.count() < with_agenda < 0.8 * visits.count()
+    responses = QuestionnaireResponse.objects.filter(
+        patient__in=cohort, definition__instrument_code="visit-experience"
+    )
+    assert responses.count() > 1000
+    assert all("listened" in r.answers for r in responses[:50])
+    alerts = Alert.objects.filter(patient__in=cohort)
+    assert alerts.filter(status=AlertStatus.CLOSED, acknowledged_at__isnull=False).count() > 1000
+    goals = Goal.objects.filter(patient__in=cohort, kind=GoalKind.OWN)
+    assert goals.count() > 0.4 * cohort.count()
+    assert GoalVersion.objects.filter(goal__in=goals, version=1).count() == goals.count()
+    # The imports are audited (one event each), as the bulk history import is.
+    assert AuditEvent.objects.filter(entity_type="ProcessImport").count() == 1
 
 
 def test_demo_has_two_years_of_history(demo_network):
@@ -76,19 +109,22 @@ def test_demo_staff_have_totp_devices_and_the_command_prints_a_code(demo_network
 
 
 def test_running_the_demo_seed_twice_does_not_duplicate(demo_network, capsys):
-    counts = (Patient.objects.count(), Observation.objects.count(), User.objects.count())
+    tables = (Patient, Observation, User, DueReport, Visit, Alert, Goal, QuestionnaireResponse)
+    counts = [model.objects.count() for model in tables]
     call_command("seed", "--demo", "--end-date", END.isoformat())
-    assert (Patient.objects.count(), Observation.objects.count(), User.objects.count()) == counts
+    assert [model.objects.count() for model in tables] == counts
     assert "already loaded" in capsys.readouterr().out
 
 
-def test_the_history_import_writes_one_audit_event_with_the_row_count(demo_network):
+def test_each_history_import_writes_one_audit_event_with_the_row_count(demo_network):
+    # Three imports: the story network's history, the registry cohort's, and the cohort's
+    # repeat screening (a process row written as coded observations).
     events = AuditEvent.objects.filter(entity_type="ObservationImport")
-    assert events.count() == 1
-    # The import writes the history; the story data (home readings, scored questionnaires)
-    # goes through the services, one audit event per row, and is not part of the import.
+    assert events.count() == 3
+    # The imports write the history; the story data (home readings, scored questionnaires)
+    # goes through the services, one audit event per row, and is not part of an import.
     imported = Observation.objects.exclude(reporter__isnull=False).exclude(derived_from__gt="")
-    assert events.get().detail["rows"] == imported.count()
+    assert sum(e.detail["rows"] for e in events) == imported.count()
 
 
 # --- Alerts (issue 5: "the seeded data contains open, escalated and closed alerts") ----------

@@ -1,13 +1,15 @@
 """`coproduce seed`: the demo network, or a synthetic registry of any size.
 
-coproduce seed --demo                      # make demo: 4 units, 320 patients, logins
+coproduce seed --demo                      # make demo: 4 units, 320 + 4,000 patients, logins
 coproduce seed --patients 5000 --seed 7    # a registry network "registry-7"
+coproduce seed --patients 5000 --process   # with the QI process and experience rows
 coproduce seed --patients 1000000 --seed 1 --bulk --stats var/bench/stats.json
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import time
@@ -16,6 +18,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from coproduce.core.clock import today
+from coproduce.interop.fhir.instrument_files import load_built_in_definitions
 from coproduce.network.models import Network
 from coproduce.seed import demo, load
 from coproduce.seed.registry import registry_plan
@@ -55,6 +58,13 @@ class Command(BaseCommand):
             action="store_true",
             help=f"bulk-write patients (automatic above {SERVICES_PATIENT_LIMIT})",
         )
+        parser.add_argument(
+            "--process",
+            action="store_true",
+            help="also write reports due, visits and agendas, visit-experience answers, "
+            "alerts, own goals and screening after 65 (the QI process measures' rows; off by "
+            "default: slow for a million patients)",
+        )
         parser.add_argument("--stats", type=Path, help="write timings as JSON to this file")
 
     def handle(self, *args, **options) -> None:
@@ -75,7 +85,8 @@ class Command(BaseCommand):
             started = time.perf_counter()
             rows = demo.demo_create(end_date=end_date)
             self.stdout.write(
-                f"Demo network loaded: {demo.DEMO_PATIENTS} patients, {rows} observations "
+                f"Demo network loaded: {demo.DEMO_PATIENTS} patients with logins and stories"
+                f" and a registry cohort of {demo.DEMO_COHORT_PATIENTS}, {rows} observations "
                 f"in {time.perf_counter() - started:.1f} s."
             )
         self.stdout.write("Demo logins (role, username, password):")
@@ -125,6 +136,19 @@ class Command(BaseCommand):
             actor=None,
             progress=progress,
         )
+        process = None
+        if options["process"]:
+            load_built_in_definitions()  # the visit-experience questionnaire
+            process = load.process_create(
+                plan=plan,
+                organisation=organisation,
+                patient_ids=patient_ids,
+                recorder=load.import_account_create(
+                    actor=None, network=organisation.network, username=f"import-{slug}"
+                ),
+                actor=None,
+                progress=progress,
+            )
         total = time.perf_counter() - started
         stats = {
             "database": load.database_vendor(),
@@ -140,6 +164,8 @@ class Command(BaseCommand):
             "seed": plan.seed,
             "end_date": plan.end_date.isoformat(),
         }
+        if process is not None:
+            stats["process"] = dataclasses.asdict(process)
         self.stdout.write(
             f"{slug}: {patients.rows} patients ({patients.per_second:,.0f}/s), "
             f"{observations.rows} observations ({observations.per_second:,.0f}/s), "

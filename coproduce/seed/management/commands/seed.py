@@ -85,7 +85,7 @@ class Command(BaseCommand):
             started = time.perf_counter()
             rows = demo.demo_create(end_date=end_date)
             self.stdout.write(
-                f"Demo network loaded: {demo.DEMO_PATIENTS} patients with logins and stories"
+                f"Demo network loaded: {demo.DEMO_PATIENTS} patients (two with their stories)"
                 f" and a registry cohort of {demo.DEMO_COHORT_PATIENTS}, {rows} observations "
                 f"in {time.perf_counter() - started:.1f} s."
             )

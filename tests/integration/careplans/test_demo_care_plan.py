@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 from django.urls import reverse
 
 from coproduce.accounts.models import User
@@ -13,8 +15,8 @@ from coproduce.careplans.demo import demo_care_plan_create, demo_goals_create
 from coproduce.careplans.models import Goal, GoalCompromise, GoalKind, GoalStatus
 from coproduce.core.clock import now, today
 from coproduce.observations.services import observation_record
+from coproduce.seed import demo
 from tests import factories
-from tests.integration.seed.test_demo import demo_loaded, demo_network  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +56,18 @@ def test_the_demo_patient_gets_a_clinical_target_a_compromise_and_an_achieved_go
     assert demo_care_plan_create(**story, nurse=cast.nurse) == 0
 
 
-@pytest.mark.usefixtures("demo_network")
+@pytest.fixture(scope="module")
+def demo_story(django_db_setup, django_db_blocker):
+    """The demo's story (Owen and the others) as `make demo` builds it, less the registry
+    cohort only the QI pages need; built once for this module and rolled back after it."""
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), fast, transaction.atomic():
+        demo.demo_create(end_date=today(), with_cohort=False)
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.mark.usefixtures("demo_story")
 def test_in_the_full_demo_owen_opens_his_care_plan_with_target_compromise_and_achievement(client):
     owen = User.objects.get(username="patient")
     nurse = User.objects.get(username="nurse")
